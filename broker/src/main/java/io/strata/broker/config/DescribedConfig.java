@@ -16,6 +16,8 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
  * @param type          the config's type; null for a key the broker does not know
  * @param documentation the config's documentation; null unless asked for
  * @param synonyms      where the value could come from, highest precedence first; empty unless asked for
+ *
+ * <p>This record is immutable.
  */
 public record DescribedConfig(String name, String value, ConfigSource source, boolean readOnly, boolean sensitive,
                               ConfigDef.Type type, String documentation, List<Synonym> synonyms) {

@@ -99,7 +99,10 @@ public final class MetadataHandler implements ApiHandler {
                 Optional<TopicMetadata> topic = topics.topic(topicId);
                 results.add(CompletableFuture.completedFuture(topic.isPresent()
                         ? describe(topic.get())
-                        : new MetadataResponseTopic().setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()).setTopicId(topicId)));
+                        : new MetadataResponseTopic()
+                                .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code())
+                                .setName(null)
+                                .setTopicId(topicId)));
             }
         } else {
             boolean autoCreate = data.allowAutoTopicCreation() && config.autoCreateTopicsEnable();

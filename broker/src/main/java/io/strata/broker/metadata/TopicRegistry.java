@@ -64,8 +64,8 @@ public final class TopicRegistry implements PartitionLookup {
     private final PartitionLogs partitionLogs;
     private final StorageExecutors storage;
     private final LogConfig defaultLogConfig;
-    /** What the store holds; read and written only by mutations, which run one at a time. */
-    private final Map<String, TopicMetadata> committed = new HashMap<>();
+    /** What the store holds; written only at open and by mutations, which run one at a time. */
+    private final Map<String, TopicMetadata> committed = new ConcurrentHashMap<>();
     private final Map<String, Published> byName = new ConcurrentHashMap<>();
     private final Map<Uuid, Published> byId = new ConcurrentHashMap<>();
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
