@@ -301,13 +301,13 @@ class OffsetIndexTest {
             Future<Integer> lookups = reader.submit(() -> {
                 int done = 0;
                 for (int i = 0; i < 200_000; i++) {
-                    running.countDown();
                     try {
                         OffsetPosition found = index.lookup(BASE_OFFSET + 1 + i % 500);
                         if (found.position() != (found.offset() - BASE_OFFSET) * 10) {
                             throw new AssertionError("Wrong entry " + found);
                         }
                         done++;
+                        running.countDown(); // counts completed lookups: the close waits for 1000
                     } catch (IllegalStateException closed) {
                         return done;
                     }
