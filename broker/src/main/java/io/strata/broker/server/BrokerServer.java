@@ -152,9 +152,9 @@ public final class BrokerServer implements AutoCloseable {
                 new AlterConfigsHandler(cfg, topics),
                 new IncrementalAlterConfigsHandler(cfg, topics),
                 new DescribeClusterHandler(cfg, topics)));
-        ApiVersionsTable table = apiVersions;
-        ApiVersionsHandler apiVersionsHandler = new ApiVersionsHandler(table);
-        handlers.add(apiVersionsHandler);
+        // The first call only collects version ranges (apiVersions is still null); ApiVersions'
+        // own range does not depend on the table it answers with.
+        handlers.add(new ApiVersionsHandler(apiVersions));
         return handlers;
     }
 

@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +21,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -116,7 +112,7 @@ class CorruptTailIT {
             assertTrue(Files.exists(index), "rebuilt " + index);
         }
         for (long from : new long[] {logEndOffset / 2 + 1, logEndOffset / 3, logEndOffset - 2}) {
-            List<ConsumerRecord<byte[], byte[]>> records = consume(from, (int) (logEndOffset - from));
+            List<ConsumerRecord<byte[], byte[]>> records = broker.consume(TP, from, (int) (logEndOffset - from));
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 assertArrayEquals(value((int) r.offset()), r.value(), "value at " + r.offset());
             }
@@ -156,7 +152,7 @@ class CorruptTailIT {
         byte[] recovered = Files.readAllBytes(segment);
         assertEquals(intactPrefix.length, recovered.length, "the segment is truncated to the intact batches");
         assertArrayEquals(intactPrefix, recovered, "the intact batches are byte-identical");
-        List<ConsumerRecord<byte[], byte[]>> records = consume(0, (int) expectedEnd);
+        List<ConsumerRecord<byte[], byte[]>> records = broker.consume(TP, 0, (int) expectedEnd);
         for (int i = 0; i < records.size(); i++) {
             assertEquals(i, records.get(i).offset());
             assertArrayEquals(key(i), records.get(i).key());
@@ -166,7 +162,7 @@ class CorruptTailIT {
             long offset = producer.send(new ProducerRecord<>(TOPIC, 0, key(-1), value(-1))).get().offset();
             assertEquals(expectedEnd, offset, "new produces continue at the recovered log end");
         }
-        List<ConsumerRecord<byte[], byte[]>> tail = consume(expectedEnd, 1);
+        List<ConsumerRecord<byte[], byte[]>> tail = broker.consume(TP, expectedEnd, 1);
         assertArrayEquals(value(-1), tail.get(0).value());
     }
 
@@ -195,21 +191,6 @@ class CorruptTailIT {
     private long logEndOffset() throws Exception {
         try (Admin admin = broker.admin()) {
             return admin.listOffsets(Map.of(TP, OffsetSpec.latest())).partitionResult(TP).get().offset();
-        }
-    }
-
-    private List<ConsumerRecord<byte[], byte[]>> consume(long from, int expected) {
-        try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(Map.of(
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000))) {
-            consumer.assign(List.of(TP));
-            consumer.seek(TP, from);
-            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).records(TP).forEach(out::add);
-            }
-            assertEquals(expected, out.size(), "records consumed from offset " + from);
-            return out;
         }
     }
 

@@ -158,13 +158,7 @@ class KcatIT {
         try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(Map.of())) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(100)).records(tp).forEach(out::add);
-            }
-            assertEquals(expected, out.size(), "records consumed from " + tp);
-            return out;
+            return EmbeddedBroker.pollUntil(consumer, tp, expected);
         }
     }
 

@@ -132,7 +132,7 @@ class OffsetsIT {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000))) {
             consumer.assign(List.of(tp));
             consumer.seek(tp, target);
-            records = pollUntil(consumer, tp, count - (int) target);
+            records = EmbeddedBroker.pollUntil(consumer, tp, count - (int) target);
         }
 
         // then: exactly the sought offset first, then every later record in order
@@ -170,7 +170,7 @@ class OffsetsIT {
             assertEquals(40L, earliest.beginningOffsets(List.of(tp)).get(tp));
             earliest.assign(List.of(tp));
             earliest.seek(tp, 10);
-            List<ConsumerRecord<byte[], byte[]>> records = pollUntil(earliest, tp, 60);
+            List<ConsumerRecord<byte[], byte[]>> records = EmbeddedBroker.pollUntil(earliest, tp, 60);
             assertEquals(40, records.get(0).offset(), "reset to the new log start offset");
             assertEquals("value-40", new String(records.get(0).value(), StandardCharsets.UTF_8));
         }
@@ -185,7 +185,7 @@ class OffsetsIT {
             try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of())) {
                 producer.send(new ProducerRecord<>(topic, null, value(100))).get();
             }
-            assertEquals(100, pollUntil(latest, tp, 1).get(0).offset());
+            assertEquals(100, EmbeddedBroker.pollUntil(latest, tp, 1).get(0).offset());
         }
     }
 
@@ -210,7 +210,7 @@ class OffsetsIT {
         try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(Map.of())) {
             consumer.assign(List.of(tp));
             consumer.seek(tp, 0);
-            ConsumerRecord<byte[], byte[]> record = pollUntil(consumer, tp, 1).get(0);
+            ConsumerRecord<byte[], byte[]> record = EmbeddedBroker.pollUntil(consumer, tp, 1).get(0);
             assertEquals(TimestampType.LOG_APPEND_TIME, record.timestampType());
             assertEquals(metadata.timestamp(), record.timestamp());
         }
@@ -250,17 +250,6 @@ class OffsetsIT {
             }
         }
         throw new AssertionError("no batch of three or more records in " + sealed);
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> pollUntil(KafkaConsumer<byte[], byte[]> consumer,
-            TopicPartition tp, int expected) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (out.size() < expected && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(100)).records(tp).forEach(out::add);
-        }
-        assertEquals(expected, out.size(), "records consumed from " + tp);
-        return out;
     }
 
     private static byte[] value(int i) {

@@ -129,7 +129,7 @@ class ProduceConsumeIT {
         }
 
         // then
-        List<ConsumerRecord<byte[], byte[]>> records = consume(tp, 0, 2000);
+        List<ConsumerRecord<byte[], byte[]>> records = broker.consume(tp, 0, 2000);
         for (int i = 0; i < 2000; i++) {
             assertEquals(i, records.get(i).offset());
             assertRecordMatches(i, records.get(i));
@@ -151,7 +151,7 @@ class ProduceConsumeIT {
         }
 
         // then
-        List<ConsumerRecord<byte[], byte[]>> records = consume(new TopicPartition(topic, 0), 0, 1);
+        List<ConsumerRecord<byte[], byte[]>> records = broker.consume(new TopicPartition(topic, 0), 0, 1);
         assertArrayEquals(value, records.get(0).value());
     }
 
@@ -172,22 +172,7 @@ class ProduceConsumeIT {
 
         // then: MESSAGE_TOO_LARGE, and the small record after it was stored at offset 0
         assertInstanceOf(RecordTooLargeException.class, failure.getCause());
-        assertEquals(1, consume(new TopicPartition(topic, 0), 0, 1).size());
-    }
-
-    static List<ConsumerRecord<byte[], byte[]>> consume(TopicPartition tp, long from, int expected) {
-        try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(Map.of(
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024))) {
-            consumer.assign(List.of(tp));
-            consumer.seek(tp, from);
-            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).records(tp).forEach(out::add);
-            }
-            assertEquals(expected, out.size(), "records consumed from " + tp);
-            return out;
-        }
+        assertEquals(1, broker.consume(new TopicPartition(topic, 0), 0, 1).size());
     }
 
     static ProducerRecord<byte[], byte[]> record(String topic, int i) {

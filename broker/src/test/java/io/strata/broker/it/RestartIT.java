@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +21,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -113,7 +110,7 @@ class RestartIT {
         }
         for (int p = 0; p < 3; p++) {
             TopicPartition tp = new TopicPartition(topic, p);
-            List<ConsumerRecord<byte[], byte[]>> records = consume(tp, 0, count / 3);
+            List<ConsumerRecord<byte[], byte[]>> records = broker.consume(tp, 0, count / 3);
             for (int n = 0; n < records.size(); n++) {
                 int i = n * 3 + p;
                 ConsumerRecord<byte[], byte[]> r = records.get(n);
@@ -175,7 +172,7 @@ class RestartIT {
             assertEquals(4, next.baseOffset(), "the next sequence is appended right after");
             assertEquals(6, logEndOffset(tp));
         }
-        List<ConsumerRecord<byte[], byte[]>> records = consume(tp, 0, 6);
+        List<ConsumerRecord<byte[], byte[]>> records = broker.consume(tp, 0, 6);
         int[] expectedIndexes = {0, 1, 2, 3, 4, 5};
         for (int n = 0; n < records.size(); n++) {
             assertEquals(n, records.get(n).offset());
@@ -218,21 +215,6 @@ class RestartIT {
         }
         assertEquals("987654321 (DYNAMIC_TOPIC_CONFIG)", out.get("retention.ms"));
         return out;
-    }
-
-    private List<ConsumerRecord<byte[], byte[]>> consume(TopicPartition tp, long from, int expected) {
-        try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(Map.of(
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000))) {
-            consumer.assign(List.of(tp));
-            consumer.seek(tp, from);
-            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).records(tp).forEach(out::add);
-            }
-            assertEquals(expected, out.size(), "records consumed from " + tp);
-            return out;
-        }
     }
 
     private static byte[] key(int i) {

@@ -3,15 +3,20 @@ package io.strata.broker.testing;
 import io.strata.broker.config.BrokerConfig;
 import io.strata.broker.server.BrokerServer;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -99,6 +104,34 @@ public final class EmbeddedBroker implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.putAll(extra);
         return new KafkaConsumer<>(props);
+    }
+
+    /**
+     * Reads {@code expected} records of {@code tp} from offset {@code from} with a fresh consumer
+     * (assign mode, room for 1 MB records); fails if they do not all arrive within 60 s.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> consume(TopicPartition tp, long from, int expected) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(Map.of(
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000))) {
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, from);
+            return pollUntil(consumer, tp, expected);
+        }
+    }
+
+    /** Polls {@code consumer} until it returned {@code expected} records of {@code tp}; fails after 60 s. */
+    public static List<ConsumerRecord<byte[], byte[]>> pollUntil(KafkaConsumer<byte[], byte[]> consumer,
+                                                                 TopicPartition tp, int expected) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (out.size() < expected && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(100)).records(tp).forEach(out::add);
+        }
+        if (out.size() != expected) {
+            throw new AssertionError("Expected " + expected + " records from " + tp + " but got " + out.size());
+        }
+        return out;
     }
 
     @Override
