@@ -1,23 +1,22 @@
 package io.strata.benchmarks;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
+
+import io.strata.benchmarks.process.ApiVersionsProbe;
+import io.strata.benchmarks.process.ChildProcess;
+import io.strata.benchmarks.process.Directories;
+import io.strata.benchmarks.process.Loopback;
+import io.strata.benchmarks.process.ProcStats;
+import io.strata.benchmarks.process.StrataLauncher;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -36,68 +35,70 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * An end-to-end benchmark of the broker's CPU cost per gigabyte produced and per gigabyte fetched.
  *
- * <p>It starts {@code broker/target/strata-broker.jar} as a child process listening on 127.0.0.1,
- * creates a one-partition topic, produces {@code --mb} megabytes of 1 KiB records with a
- * {@link KafkaProducer}, then consumes them all from offset 0 with a {@link KafkaConsumer} in
- * assign mode. The broker's CPU time (utime + stime from {@code /proc/<pid>/stat}) is sampled around
- * each phase, and its resident set size ({@code VmRSS}) when idle after start and at the end. Fetches
- * of local data go out with sendfile, so broker CPU per GB fetched should be far below the CPU per GB
- * produced. Linux only (it reads {@code /proc}).
+ * <p>It starts a Strata broker as a child process listening on 127.0.0.1, the way a user does
+ * ({@code bin/strata-server-start.sh config/server.properties --override ...}, see
+ * {@link StrataLauncher}), creates a one-partition topic, produces {@code --mb} megabytes of 1 KiB
+ * records with a {@link KafkaProducer}, then consumes them all from offset 0 with a
+ * {@link KafkaConsumer} in assign mode. The broker's CPU time (utime + stime from
+ * {@code /proc/<pid>/stat}) is sampled around each phase, and its resident set size ({@code VmRSS})
+ * when idle after start and at the end (see {@link ProcStats}). Fetches of local data go out with
+ * sendfile, so broker CPU per GB fetched should be far below the CPU per GB produced. Linux only (it
+ * reads {@code /proc}).
  *
- * <p>Usage: {@code FetchCpuBenchmark [--mb N] [--broker-jar PATH] [--logback PATH]}.
+ * <p>Usage: {@code FetchCpuBenchmark [--mb N] [--strata-home DIR] [--logback PATH]}.
  *
  * <p>Not thread-safe: run once from {@link #main(String[])}.
  */
 public final class FetchCpuBenchmark {
 
-    private static final String HOST = "127.0.0.1";
     private static final String TOPIC = "fetch-cpu-bench";
     private static final int RECORD_SIZE = 1024;
     private static final long MIB = 1024L * 1024L;
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration PROBE_INTERVAL = Duration.ofMillis(5);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final Duration CONSUME_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     private final long megabytes;
-    private final Path brokerJar;
+    private final StrataLauncher launcher;
     private final Path logbackConfig;
-    private final long clockTicksPerSecond;
 
-    private FetchCpuBenchmark(long megabytes, Path brokerJar, Path logbackConfig, long clockTicksPerSecond) {
+    private FetchCpuBenchmark(long megabytes, StrataLauncher launcher, Path logbackConfig) {
         this.megabytes = megabytes;
-        this.brokerJar = brokerJar;
+        this.launcher = launcher;
         this.logbackConfig = logbackConfig;
-        this.clockTicksPerSecond = clockTicksPerSecond;
     }
 
     /**
      * Runs the benchmark and prints its figures to standard output.
      *
-     * @param args {@code --mb N} (default 1024), {@code --broker-jar PATH} (default
-     *             {@code broker/target/strata-broker.jar}), {@code --logback PATH} (default
-     *             {@code config/logback.xml} when present)
+     * @param args {@code --mb N} (default 1024), {@code --strata-home DIR} (the repository root,
+     *             default the current directory), {@code --logback PATH} (the broker's logback
+     *             configuration, default the start script's {@code config/logback.xml})
      * @throws Exception when the broker cannot be started or a client operation fails
      */
     public static void main(String[] args) throws Exception {
         long mb = 1024;
-        Path jar = Path.of("broker/target/strata-broker.jar");
-        Path logback = Path.of("config/logback.xml");
+        Path strataHome = Path.of(".");
+        Path logback = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--mb" -> mb = Long.parseLong(requireValue(args, ++i));
-                case "--broker-jar" -> jar = Path.of(requireValue(args, ++i));
+                case "--strata-home" -> strataHome = Path.of(requireValue(args, ++i));
                 case "--logback" -> logback = Path.of(requireValue(args, ++i));
                 default -> throw new IllegalArgumentException("Unknown argument " + args[i]
-                        + "; usage: FetchCpuBenchmark [--mb N] [--broker-jar PATH] [--logback PATH]");
+                        + "; usage: FetchCpuBenchmark [--mb N] [--strata-home DIR] [--logback PATH]");
             }
         }
         if (mb <= 0) {
             throw new IllegalArgumentException("--mb must be positive, was " + mb);
         }
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar.toAbsolutePath()
-                    + " not found: build it first with 'mvn -B -q -DskipTests package'");
+        if (logback != null && !Files.isRegularFile(logback)) {
+            throw new IllegalArgumentException("--logback " + logback + " is not a file");
         }
-        new FetchCpuBenchmark(mb, jar, Files.isRegularFile(logback) ? logback : null, clockTicksPerSecond()).run();
+        StrataLauncher launcher = new StrataLauncher(strataHome);
+        launcher.requireBuilt();
+        new FetchCpuBenchmark(mb, launcher, logback).run();
     }
 
     private static String requireValue(String[] args, int index) {
@@ -110,46 +111,43 @@ public final class FetchCpuBenchmark {
     private void run() throws Exception {
         Path workDir = Files.createTempDirectory("strata-fetch-cpu-");
         Path logDir = Files.createDirectories(workDir.resolve("logs"));
-        int port = freePort();
-        Path serverProperties = workDir.resolve("server.properties");
-        Files.writeString(serverProperties, String.join("\n",
-                "node.id=1",
-                "listeners=PLAINTEXT://" + HOST + ":" + port,
-                "advertised.listeners=PLAINTEXT://" + HOST + ":" + port,
-                "log.dirs=" + logDir.toAbsolutePath(),
-                "num.partitions=1",
-                "auto.create.topics.enable=false",
-                ""), StandardCharsets.UTF_8);
-        Path brokerOutput = workDir.resolve("broker.out");
-        String bootstrap = HOST + ":" + port;
+        int port = Loopback.freePort();
+        String bootstrap = Loopback.HOST + ":" + port;
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("listeners", "PLAINTEXT://" + bootstrap);
+        overrides.put("advertised.listeners", "PLAINTEXT://" + bootstrap);
+        overrides.put("log.dirs", logDir.toAbsolutePath().toString());
+        overrides.put("num.partitions", "1");
+        overrides.put("auto.create.topics.enable", "false");
 
-        Process broker = startBroker(serverProperties, brokerOutput);
+        ChildProcess broker = ChildProcess.start("strata", launcher.command(overrides),
+                launcher.environment(logbackConfig), workDir, workDir.resolve("broker.out"));
         long pid = broker.pid();
         System.out.printf("broker pid %d, %s, work dir %s%n", pid, bootstrap, workDir);
         try {
-            awaitBroker(bootstrap, broker, brokerOutput);
-            long idleRssKb = rssKb(pid);
+            Duration startup = ApiVersionsProbe.awaitFirstAnswer(broker, Loopback.HOST, port, STARTUP_TIMEOUT,
+                    PROBE_INTERVAL);
+            long idleRssKb = ProcStats.residentKb(pid);
 
             createTopic(bootstrap);
             long recordCount = megabytes * MIB / RECORD_SIZE;
             long totalBytes = recordCount * RECORD_SIZE;
 
-            long produceCpuBefore = cpuTicks(pid);
+            double produceCpuBefore = ProcStats.cpuSeconds(pid);
             long produceStart = System.nanoTime();
             produce(bootstrap, recordCount);
             long produceNanos = System.nanoTime() - produceStart;
-            long produceCpuTicks = cpuTicks(pid) - produceCpuBefore;
+            double produceCpuSeconds = ProcStats.cpuSeconds(pid) - produceCpuBefore;
 
-            long fetchCpuBefore = cpuTicks(pid);
+            double fetchCpuBefore = ProcStats.cpuSeconds(pid);
             long fetchStart = System.nanoTime();
             long consumed = consume(bootstrap, recordCount);
             long fetchNanos = System.nanoTime() - fetchStart;
-            long fetchCpuTicks = cpuTicks(pid) - fetchCpuBefore;
-            long endRssKb = rssKb(pid);
+            double fetchCpuSeconds = ProcStats.cpuSeconds(pid) - fetchCpuBefore;
+            long endRssKb = ProcStats.residentKb(pid);
 
             double gb = (double) totalBytes / (1024.0 * MIB);
-            double produceCpuSeconds = (double) produceCpuTicks / clockTicksPerSecond;
-            double fetchCpuSeconds = (double) fetchCpuTicks / clockTicksPerSecond;
+            System.out.printf("broker answered ApiVersions %d ms after the process was spawned%n", startup.toMillis());
             System.out.printf("records: %d x %d B = %d MiB (consumed %d records)%n",
                     recordCount, RECORD_SIZE, megabytes, consumed);
             System.out.printf("produce: %.1f s, %.1f MiB/s, broker CPU %.2f s = %.2f CPU-s per GiB%n",
@@ -159,48 +157,8 @@ public final class FetchCpuBenchmark {
             System.out.printf("broker RSS: %d MiB idle after start, %d MiB at end%n",
                     idleRssKb / 1024, endRssKb / 1024);
         } finally {
-            stopBroker(broker);
-            deleteRecursively(workDir);
-        }
-    }
-
-    private Process startBroker(Path serverProperties, Path brokerOutput) throws IOException {
-        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(javaBin.toString(), "-Xms256m", "-Xmx1g"));
-        if (logbackConfig != null) {
-            command.add("-Dlogback.configurationFile=" + logbackConfig.toAbsolutePath());
-        }
-        command.addAll(List.of("-jar", brokerJar.toAbsolutePath().toString(),
-                serverProperties.toAbsolutePath().toString()));
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(brokerOutput.toFile())
-                .start();
-    }
-
-    private static void awaitBroker(String bootstrap, Process broker, Path brokerOutput) throws Exception {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
-        try (Admin admin = Admin.create(props)) {
-            while (true) {
-                if (!broker.isAlive()) {
-                    throw new IllegalStateException("broker exited with " + broker.exitValue()
-                            + "; output:\n" + Files.readString(brokerOutput));
-                }
-                try {
-                    admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
-                    return;
-                } catch (ExecutionException | TimeoutException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("broker did not answer within " + STARTUP_TIMEOUT
-                                + "; output:\n" + Files.readString(brokerOutput), e);
-                    }
-                    broker.waitFor(200, TimeUnit.MILLISECONDS);
-                }
-            }
+            broker.stop(STOP_GRACE);
+            Directories.deleteRecursively(workDir);
         }
     }
 
@@ -275,60 +233,5 @@ public final class FetchCpuBenchmark {
             throw new IllegalStateException("consumed " + bytes + " value bytes, expected " + recordCount * RECORD_SIZE);
         }
         return consumed;
-    }
-
-    private static void stopBroker(Process broker) throws InterruptedException {
-        broker.destroy();
-        if (!broker.waitFor(30, TimeUnit.SECONDS)) {
-            broker.destroyForcibly();
-            broker.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    /** utime + stime of the process, in clock ticks; fields 14 and 15 of /proc/pid/stat. */
-    private static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        // The command name (field 2) may hold spaces; fields after it start past the last ')'.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-        // fields[0] is field 3 (state), so field 14 is fields[11] and field 15 is fields[12].
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    }
-
-    private static long rssKb(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.substring("VmRSS:".length()).trim().split("\\s+")[0]);
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/" + pid + "/status");
-    }
-
-    private static long clockTicksPerSecond() throws IOException, InterruptedException {
-        Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-        String out = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (getconf.waitFor() != 0 || out.isEmpty()) {
-            throw new IllegalStateException("getconf CLK_TCK failed: " + out);
-        }
-        return Long.parseLong(out);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
