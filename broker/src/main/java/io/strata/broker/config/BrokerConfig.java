@@ -88,6 +88,17 @@ public final class BrokerConfig {
     public static final String LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG = "log.message.timestamp.before.max.ms";
     public static final String LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG = "log.message.timestamp.after.max.ms";
     public static final String PRODUCER_ID_EXPIRATION_MS_CONFIG = "producer.id.expiration.ms";
+    public static final String OFFSETS_TOPIC_NUM_PARTITIONS_CONFIG = "offsets.topic.num.partitions";
+    public static final String OFFSETS_TOPIC_SEGMENT_BYTES_CONFIG = "offsets.topic.segment.bytes";
+    public static final String OFFSETS_TOPIC_REPLICATION_FACTOR_CONFIG = "offsets.topic.replication.factor";
+    public static final String OFFSETS_RETENTION_MINUTES_CONFIG = "offsets.retention.minutes";
+    public static final String OFFSETS_RETENTION_MS_CONFIG = "offsets.retention.ms";
+    public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS_CONFIG = "offsets.retention.check.interval.ms";
+    public static final String OFFSET_METADATA_MAX_BYTES_CONFIG = "offset.metadata.max.bytes";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS_CONFIG = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS_CONFIG = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS_CONFIG = "group.max.session.timeout.ms";
+    public static final String GROUP_MAX_SIZE_CONFIG = "group.max.size";
 
     private static final Logger log = LoggerFactory.getLogger(BrokerConfig.class);
 
@@ -102,7 +113,8 @@ public final class BrokerConfig {
      */
     private static final List<List<String>> SYNONYM_GROUPS = List.of(
             List.of(LOG_ROLL_MS_CONFIG, LOG_ROLL_HOURS_CONFIG),
-            List.of(LOG_RETENTION_MS_CONFIG, LOG_RETENTION_MINUTES_CONFIG, LOG_RETENTION_HOURS_CONFIG));
+            List.of(LOG_RETENTION_MS_CONFIG, LOG_RETENTION_MINUTES_CONFIG, LOG_RETENTION_HOURS_CONFIG),
+            List.of(OFFSETS_RETENTION_MS_CONFIG, OFFSETS_RETENTION_MINUTES_CONFIG));
 
     private final Map<String, String> originals;
     private final Map<String, Object> values;
@@ -167,7 +179,18 @@ public final class BrokerConfig {
         Endpoint bind = listener.host().isEmpty()
                 ? new Endpoint(listener.listener(), listener.securityProtocol(), "0.0.0.0", listener.port())
                 : listener;
+        checkGroupSessionTimeouts(values);
         return new BrokerConfig(originals, values, bind, advertised, parseLogDirs(values));
+    }
+
+    /** Kafka's rule: the largest session timeout a group member may ask for is at least the smallest one. */
+    private static void checkGroupSessionTimeouts(Map<String, Object> values) {
+        int min = (Integer) values.get(GROUP_MIN_SESSION_TIMEOUT_MS_CONFIG);
+        int max = (Integer) values.get(GROUP_MAX_SESSION_TIMEOUT_MS_CONFIG);
+        if (max < min) {
+            throw new ConfigException(GROUP_MAX_SESSION_TIMEOUT_MS_CONFIG, max,
+                    "must be at least " + GROUP_MIN_SESSION_TIMEOUT_MS_CONFIG + " (" + min + ")");
+        }
     }
 
     /** The definition of every broker config: names, types, defaults, validators and documentation. */
@@ -342,6 +365,55 @@ public final class BrokerConfig {
 
     public int producerIdExpirationMs() {
         return (Integer) values.get(PRODUCER_ID_EXPIRATION_MS_CONFIG);
+    }
+
+    /** The partition count of {@code __consumer_offsets} when the broker creates it. */
+    public int offsetsTopicNumPartitions() {
+        return (Integer) values.get(OFFSETS_TOPIC_NUM_PARTITIONS_CONFIG);
+    }
+
+    /** The segment size of {@code __consumer_offsets}, and how far a partition grows before its live state is rewritten. */
+    public int offsetsTopicSegmentBytes() {
+        return (Integer) values.get(OFFSETS_TOPIC_SEGMENT_BYTES_CONFIG);
+    }
+
+    /** Accepted for Kafka compatibility; a single broker always creates {@code __consumer_offsets} with one replica. */
+    public short offsetsTopicReplicationFactor() {
+        return (Short) values.get(OFFSETS_TOPIC_REPLICATION_FACTOR_CONFIG);
+    }
+
+    /**
+     * How long committed offsets are kept once they are unused (Kafka's rules, see the group
+     * coordinator): offsets.retention.ms when set (a Strata addition, for sub-minute retention in
+     * tests), else Kafka's offsets.retention.minutes in milliseconds.
+     */
+    public long offsetsRetentionMs() {
+        Long millis = (Long) values.get(OFFSETS_RETENTION_MS_CONFIG);
+        return millis != null ? millis : BrokerConfigDef.MINUTE_MS * (Integer) values.get(OFFSETS_RETENTION_MINUTES_CONFIG);
+    }
+
+    public long offsetsRetentionCheckIntervalMs() {
+        return (Long) values.get(OFFSETS_RETENTION_CHECK_INTERVAL_MS_CONFIG);
+    }
+
+    public int offsetMetadataMaxBytes() {
+        return (Integer) values.get(OFFSET_METADATA_MAX_BYTES_CONFIG);
+    }
+
+    public int groupInitialRebalanceDelayMs() {
+        return (Integer) values.get(GROUP_INITIAL_REBALANCE_DELAY_MS_CONFIG);
+    }
+
+    public int groupMinSessionTimeoutMs() {
+        return (Integer) values.get(GROUP_MIN_SESSION_TIMEOUT_MS_CONFIG);
+    }
+
+    public int groupMaxSessionTimeoutMs() {
+        return (Integer) values.get(GROUP_MAX_SESSION_TIMEOUT_MS_CONFIG);
+    }
+
+    public int groupMaxSize() {
+        return (Integer) values.get(GROUP_MAX_SIZE_CONFIG);
     }
 
     /** The settings of a partition whose topic overrides nothing. */

@@ -33,6 +33,17 @@ import static io.strata.broker.config.BrokerConfig.NUM_IO_THREADS_CONFIG;
 import static io.strata.broker.config.BrokerConfig.NUM_NETWORK_THREADS_CONFIG;
 import static io.strata.broker.config.BrokerConfig.NUM_PARTITIONS_CONFIG;
 import static io.strata.broker.config.BrokerConfig.PRODUCER_ID_EXPIRATION_MS_CONFIG;
+import static io.strata.broker.config.BrokerConfig.OFFSETS_TOPIC_NUM_PARTITIONS_CONFIG;
+import static io.strata.broker.config.BrokerConfig.OFFSETS_TOPIC_SEGMENT_BYTES_CONFIG;
+import static io.strata.broker.config.BrokerConfig.OFFSETS_TOPIC_REPLICATION_FACTOR_CONFIG;
+import static io.strata.broker.config.BrokerConfig.OFFSETS_RETENTION_MINUTES_CONFIG;
+import static io.strata.broker.config.BrokerConfig.OFFSETS_RETENTION_MS_CONFIG;
+import static io.strata.broker.config.BrokerConfig.OFFSETS_RETENTION_CHECK_INTERVAL_MS_CONFIG;
+import static io.strata.broker.config.BrokerConfig.OFFSET_METADATA_MAX_BYTES_CONFIG;
+import static io.strata.broker.config.BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS_CONFIG;
+import static io.strata.broker.config.BrokerConfig.GROUP_MIN_SESSION_TIMEOUT_MS_CONFIG;
+import static io.strata.broker.config.BrokerConfig.GROUP_MAX_SESSION_TIMEOUT_MS_CONFIG;
+import static io.strata.broker.config.BrokerConfig.GROUP_MAX_SIZE_CONFIG;
 import static io.strata.broker.config.BrokerConfig.QUEUED_MAX_REQUESTS_CONFIG;
 import static io.strata.broker.config.BrokerConfig.QUEUED_MAX_REQUESTS_PER_CONNECTION_CONFIG;
 import static io.strata.broker.config.BrokerConfig.SOCKET_RECEIVE_BUFFER_BYTES_CONFIG;
@@ -46,6 +57,7 @@ import static org.apache.kafka.common.config.ConfigDef.Type.BOOLEAN;
 import static org.apache.kafka.common.config.ConfigDef.Type.INT;
 import static org.apache.kafka.common.config.ConfigDef.Type.LIST;
 import static org.apache.kafka.common.config.ConfigDef.Type.LONG;
+import static org.apache.kafka.common.config.ConfigDef.Type.SHORT;
 import static org.apache.kafka.common.config.ConfigDef.Type.STRING;
 
 import java.util.List;
@@ -180,7 +192,39 @@ final class BrokerConfigDef {
                     "How far a CreateTime timestamp may lie after the broker's clock.")
             // Producers
             .define(PRODUCER_ID_EXPIRATION_MS_CONFIG, INT, 24 * 60 * 60 * 1000, Range.atLeast(1), LOW,
-                    "How long a producer id's state is kept after its last write.");
+                    "How long a producer id's state is kept after its last write.")
+            // Group coordinator and committed offsets
+            .define(OFFSETS_TOPIC_NUM_PARTITIONS_CONFIG, INT, 50, Range.atLeast(1), HIGH,
+                    "The number of partitions of the internal __consumer_offsets topic, created on the first use "
+                            + "of the group coordinator. Changing it after the topic exists has no effect.")
+            .define(OFFSETS_TOPIC_SEGMENT_BYTES_CONFIG, INT, 100 * 1024 * 1024, Range.atLeast(1), HIGH,
+                    "The segment size of __consumer_offsets. Without log compaction, a partition that grew by "
+                            + "this much since its last rewrite has its live state (current offsets and group "
+                            + "metadata) rewritten at its end and everything before deleted.")
+            .define(OFFSETS_TOPIC_REPLICATION_FACTOR_CONFIG, SHORT, (short) 3, Range.atLeast(1), HIGH,
+                    "The replication factor of __consumer_offsets. Accepted for compatibility: a single broker "
+                            + "creates the topic with one replica.")
+            .define(OFFSETS_RETENTION_MINUTES_CONFIG, INT, 7 * 24 * 60, Range.atLeast(1), HIGH,
+                    "How long committed offsets are kept after the group lost its last member (or, for a "
+                            + "standalone consumer, after the last commit; for a group no longer subscribed to "
+                            + "a topic, after the last commit of that topic).")
+            .define(OFFSETS_RETENTION_MS_CONFIG, LONG, null, nullOr(Range.atLeast(1)), LOW,
+                    "Like " + OFFSETS_RETENTION_MINUTES_CONFIG + ", in milliseconds; takes precedence over it. "
+                            + "Not an Apache Kafka config.")
+            .define(OFFSETS_RETENTION_CHECK_INTERVAL_MS_CONFIG, LONG, 600_000L, Range.atLeast(1), HIGH,
+                    "How often expired committed offsets are looked for.")
+            .define(OFFSET_METADATA_MAX_BYTES_CONFIG, INT, 4096, HIGH,
+                    "The largest metadata string a committed offset may carry; a longer one fails with "
+                            + "OFFSET_METADATA_TOO_LARGE.")
+            .define(GROUP_INITIAL_REBALANCE_DELAY_MS_CONFIG, INT, 3000, Range.atLeast(0), MEDIUM,
+                    "How long the first rebalance of an empty group waits for more members to join, extended "
+                            + "by this much (up to the rebalance timeout) while new members keep joining.")
+            .define(GROUP_MIN_SESSION_TIMEOUT_MS_CONFIG, INT, 6000, MEDIUM,
+                    "The smallest session timeout a group member may ask for (INVALID_SESSION_TIMEOUT below).")
+            .define(GROUP_MAX_SESSION_TIMEOUT_MS_CONFIG, INT, 1_800_000, MEDIUM,
+                    "The largest session timeout a group member may ask for (INVALID_SESSION_TIMEOUT above).")
+            .define(GROUP_MAX_SIZE_CONFIG, INT, Integer.MAX_VALUE, Range.atLeast(1), MEDIUM,
+                    "The largest number of members a group may have (GROUP_MAX_SIZE_REACHED beyond).");
 
     private BrokerConfigDef() {
     }

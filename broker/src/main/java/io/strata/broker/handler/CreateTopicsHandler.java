@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableReplicaAssignment;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * CreateTopics: creates each topic (or only validates it), answering per topic an error code and
  * message; from version 5 a created topic's partition count, replication factor and effective
- * configs, from version 7 its topic id. A name given twice fails with INVALID_REQUEST.
+ * configs, from version 7 its topic id. A name given twice fails with INVALID_REQUEST, and so does
+ * an internal topic's name ({@code __consumer_offsets}, which the group coordinator creates).
  *
  * <p>This class is thread-safe.
  */
@@ -88,6 +90,12 @@ public final class CreateTopicsHandler implements ApiHandler {
             response.topics().add(result);
             if (duplicates.contains(topic.name())) {
                 fail(result, new ApiError(Errors.INVALID_REQUEST, "Duplicate topic name."));
+                continue;
+            }
+            if (topic.name() != null && Topic.isInternal(topic.name())) {
+                // The broker creates its internal topics itself, with the layout its coordinators need.
+                fail(result, new ApiError(Errors.INVALID_REQUEST, "Creation of internal topic " + topic.name()
+                        + " is prohibited."));
                 continue;
             }
             Map<Integer, List<Integer>> assignments = new HashMap<>();

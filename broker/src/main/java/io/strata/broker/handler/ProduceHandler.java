@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
@@ -140,6 +141,10 @@ public final class ProduceHandler implements ApiHandler {
         }
         if (partitionData.index() < 0 || partitionData.index() >= topic.get().partitions()) {
             return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        if (Topic.isInternal(topic.get().name())) {
+            // Only the broker writes its internal topics (Kafka: "Cannot append to internal topic").
+            return Errors.INVALID_TOPIC_EXCEPTION;
         }
         if (!(partitionData.records() instanceof MemoryRecords)) {
             return Errors.CORRUPT_MESSAGE;

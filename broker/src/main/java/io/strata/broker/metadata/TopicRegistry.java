@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -69,6 +71,7 @@ public final class TopicRegistry implements PartitionLookup {
     private final Map<String, Published> byName = new ConcurrentHashMap<>();
     private final Map<Uuid, Published> byId = new ConcurrentHashMap<>();
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final List<Consumer<TopicMetadata>> deletionListeners = new CopyOnWriteArrayList<>();
     private final Object mutationsLock = new Object();
     /** Completes when the last queued mutation is done; guarded by {@link #mutationsLock}. */
     private CompletableFuture<Void> lastMutation = CompletableFuture.completedFuture(null);
@@ -143,6 +146,15 @@ public final class TopicRegistry implements PartitionLookup {
         }
         log.info("Opened {} topic(s) with {} partition(s)", registry.byName.size(), registry.logs.size());
         return registry;
+    }
+
+    /**
+     * Registers {@code listener} to be told of every topic deletion, right after it is committed (on a
+     * storage thread; the listener must not block). The group coordinator deletes the topic's
+     * committed offsets this way.
+     */
+    public void addDeletionListener(Consumer<TopicMetadata> listener) {
+        deletionListeners.add(listener);
     }
 
     /** The cluster id (from the log dirs' meta.properties). */
@@ -450,6 +462,9 @@ public final class TopicRegistry implements PartitionLookup {
     }
 
     private CompletableFuture<TopicMetadata> deleteCommitted(TopicMetadata topic) {
+        if (Topic.isInternal(topic.name())) {
+            throw new InvalidRequestException("Topic " + topic.name() + " is an internal topic and cannot be deleted.");
+        }
         store.delete(topic.topicId());
         committed.remove(topic.name());
         byName.remove(topic.name());
@@ -464,6 +479,13 @@ public final class TopicRegistry implements PartitionLookup {
             }));
         }
         log.info("Deleted topic {} (topic id {})", topic.name(), topic.topicId());
+        for (Consumer<TopicMetadata> listener : deletionListeners) {
+            try {
+                listener.accept(topic);
+            } catch (RuntimeException e) {
+                log.error("A deletion listener failed for topic {}", topic.name(), e);
+            }
+        }
         return CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new)).thenApply(done -> topic);
     }
 

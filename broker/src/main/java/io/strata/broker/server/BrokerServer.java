@@ -7,21 +7,34 @@ import io.strata.broker.dispatch.DispatchTable;
 import io.strata.broker.dispatch.StorageExecutors;
 import io.strata.broker.fetch.FetchPurgatory;
 import io.strata.broker.fetch.FetchSessionCache;
+import io.strata.broker.group.GroupCoordinator;
+import io.strata.broker.group.GroupCoordinatorConfig;
 import io.strata.broker.handler.AlterConfigsHandler;
 import io.strata.broker.handler.ApiVersionsHandler;
 import io.strata.broker.handler.CreatePartitionsHandler;
 import io.strata.broker.handler.CreateTopicsHandler;
+import io.strata.broker.handler.DeleteGroupsHandler;
 import io.strata.broker.handler.DeleteRecordsHandler;
 import io.strata.broker.handler.DeleteTopicsHandler;
 import io.strata.broker.handler.DescribeClusterHandler;
 import io.strata.broker.handler.DescribeConfigsHandler;
+import io.strata.broker.handler.DescribeGroupsHandler;
 import io.strata.broker.handler.FetchHandler;
+import io.strata.broker.handler.FindCoordinatorHandler;
+import io.strata.broker.handler.HeartbeatHandler;
 import io.strata.broker.handler.IncrementalAlterConfigsHandler;
 import io.strata.broker.handler.InitProducerIdHandler;
+import io.strata.broker.handler.JoinGroupHandler;
+import io.strata.broker.handler.LeaveGroupHandler;
+import io.strata.broker.handler.ListGroupsHandler;
 import io.strata.broker.handler.ListOffsetsHandler;
 import io.strata.broker.handler.MetadataHandler;
+import io.strata.broker.handler.OffsetCommitHandler;
+import io.strata.broker.handler.OffsetDeleteHandler;
+import io.strata.broker.handler.OffsetFetchHandler;
 import io.strata.broker.handler.OffsetForLeaderEpochHandler;
 import io.strata.broker.handler.ProduceHandler;
+import io.strata.broker.handler.SyncGroupHandler;
 import io.strata.broker.metadata.ProducerIdManager;
 import io.strata.broker.metadata.TopicRegistry;
 import io.strata.broker.metadata.TopicStore;
@@ -54,7 +67,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads it owns: {@code net-N} (Netty event loops), {@code storage-io-N} (disk work),
  * {@code storage-scheduler-N} (retention, checkpoints, delayed deletes), {@code fetch-timer}
- * (long-poll expiry). This class is thread-safe.
+ * (long-poll expiry), {@code group-coordinator} (group and offset state) and {@code group-timer}
+ * (session, rebalance and offset expiry timeouts). This class is thread-safe.
  */
 public final class BrokerServer implements AutoCloseable {
 
@@ -77,6 +91,8 @@ public final class BrokerServer implements AutoCloseable {
     private PartitionLogs partitionLogs;
     private HashedWheelTimer fetchTimer;
     private FetchPurgatory purgatory;
+    private HashedWheelTimer groupTimer;
+    private GroupCoordinator groupCoordinator;
     private KafkaServer server;
 
     public BrokerServer(BrokerConfig config) {
@@ -105,6 +121,13 @@ public final class BrokerServer implements AutoCloseable {
             purgatory = FetchPurgatory.onStorageThreads(fetchTimer, storage);
             FetchSessionCache sessions = new FetchSessionCache(FETCH_SESSION_SLOTS, FETCH_SESSION_EVICTION_MS, Time.SYSTEM);
             FetchHandler fetch = new FetchHandler(topics, sessions, purgatory, FETCH_MAX_BYTES);
+
+            // Loads an existing __consumer_offsets in the background: start-up does not wait for it.
+            groupTimer = new HashedWheelTimer(daemonThreads("group-timer-"), 10, TimeUnit.MILLISECONDS);
+            groupCoordinator = GroupCoordinator.create(GroupCoordinatorConfig.from(initialConfig), topics, storage,
+                    Time.SYSTEM, groupTimer);
+            topics.addDeletionListener(deleted -> groupCoordinator.onTopicDeleted(deleted.name()));
+            groupCoordinator.startup();
 
             // The handlers that report the advertised address need the bound port, which is only
             // known after binding when the listener asks for port 0: bind with a dispatcher that
@@ -151,7 +174,18 @@ public final class BrokerServer implements AutoCloseable {
                 new DescribeConfigsHandler(cfg, topics),
                 new AlterConfigsHandler(cfg, topics),
                 new IncrementalAlterConfigsHandler(cfg, topics),
-                new DescribeClusterHandler(cfg, topics)));
+                new DescribeClusterHandler(cfg, topics),
+                new FindCoordinatorHandler(cfg, groupCoordinator),
+                new JoinGroupHandler(groupCoordinator),
+                new SyncGroupHandler(groupCoordinator),
+                new HeartbeatHandler(groupCoordinator),
+                new LeaveGroupHandler(groupCoordinator),
+                new OffsetCommitHandler(topics, groupCoordinator),
+                new OffsetFetchHandler(groupCoordinator),
+                new OffsetDeleteHandler(topics, groupCoordinator),
+                new ListGroupsHandler(groupCoordinator),
+                new DescribeGroupsHandler(groupCoordinator),
+                new DeleteGroupsHandler(groupCoordinator)));
         // The first call only collects version ranges (apiVersions is still null); ApiVersions'
         // own range does not depend on the table it answers with.
         handlers.add(new ApiVersionsHandler(apiVersions));
@@ -204,6 +238,10 @@ public final class BrokerServer implements AutoCloseable {
         closeQuietly("fetch purgatory", purgatory);
         if (fetchTimer != null) {
             fetchTimer.stop();
+        }
+        closeQuietly("group coordinator", groupCoordinator);
+        if (groupTimer != null) {
+            groupTimer.stop();
         }
         closeQuietly("storage threads", storage);
         closeQuietly("partition logs", partitionLogs);
