@@ -111,10 +111,15 @@ final class BrokerConfigDef {
                             + "stops reading from it until responses are written. The effective cap is the smaller "
                             + "of this and " + QUEUED_MAX_REQUESTS_CONFIG + ".")
             // Socket server
-            .define(SOCKET_SEND_BUFFER_BYTES_CONFIG, INT, 100 * 1024, HIGH,
-                    "The SO_SNDBUF size of accepted sockets; -1 uses the operating system default.")
-            .define(SOCKET_RECEIVE_BUFFER_BYTES_CONFIG, INT, 100 * 1024, HIGH,
-                    "The SO_RCVBUF size of accepted sockets; -1 uses the operating system default.")
+            // Kafka's default is 102400. A fixed size turns off the kernel's buffer autotuning; with
+            // autotuning (-1) a 1 MiB fetch goes out in a few sendfile calls instead of ten or more,
+            // which measured about a third less broker CPU per GiB fetched (benchmarks/RESULTS.md).
+            .define(SOCKET_SEND_BUFFER_BYTES_CONFIG, INT, -1, HIGH,
+                    "The SO_SNDBUF size of accepted sockets; -1 (the default) uses the operating system's "
+                            + "default and lets the kernel size the buffer to the connection.")
+            .define(SOCKET_RECEIVE_BUFFER_BYTES_CONFIG, INT, -1, HIGH,
+                    "The SO_RCVBUF size of accepted sockets; -1 (the default) uses the operating system's "
+                            + "default and lets the kernel size the buffer to the connection.")
             .define(SOCKET_REQUEST_MAX_BYTES_CONFIG, INT, 100 * 1024 * 1024, Range.atLeast(1), HIGH,
                     "The largest request the broker reads; a larger one closes the connection.")
             // Topics

@@ -56,8 +56,9 @@ class BrokerConfigTest {
         assertTrue(config.autoCreateTopicsEnable());
         assertTrue(config.deleteTopicEnable());
         assertEquals(104_857_600, config.socketRequestMaxBytes());
-        assertEquals(102_400, config.socketSendBufferBytes());
-        assertEquals(102_400, config.socketReceiveBufferBytes());
+        // Strata's one departure from Kafka's defaults here: kernel autotuning rather than 100 KiB.
+        assertEquals(-1, config.socketSendBufferBytes());
+        assertEquals(-1, config.socketReceiveBufferBytes());
         assertEquals(3, config.numNetworkThreads());
         assertEquals(8, config.numIoThreads());
         assertEquals(500, config.queuedMaxRequests());
