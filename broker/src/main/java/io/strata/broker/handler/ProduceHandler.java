@@ -71,10 +71,22 @@ public final class ProduceHandler implements ApiHandler {
 
     @Override
     public CompletionStage<ApiMessage> handle(RequestContext ctx) {
+        List<CompletableFuture<Void>> appends = new ArrayList<>();
+        try {
+            return handle(ctx, appends);
+        } catch (RuntimeException e) {
+            // The request's records are views of network memory that is given back when the
+            // returned stage completes: never complete it while an append already handed to a
+            // storage thread may still read them.
+            return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))
+                    .thenCompose(done -> CompletableFuture.failedFuture(e));
+        }
+    }
+
+    private CompletionStage<ApiMessage> handle(RequestContext ctx, List<CompletableFuture<Void>> appends) {
         ProduceRequestData request = ctx.data();
         short version = ctx.apiVersion();
         short acks = request.acks();
-        List<CompletableFuture<Void>> appends = new ArrayList<>();
         ProduceResponseData response = new ProduceResponseData().setThrottleTimeMs(0);
 
         for (ProduceRequestData.TopicProduceData topicData : request.topicData()) {

@@ -52,11 +52,13 @@ import org.slf4j.LoggerFactory;
  * fails to parse are protocol violations: one WARN line with the remote address, then the
  * connection is closed and later frames are dropped.
  *
- * <p>The frame bytes are copied into a heap buffer before parsing. Parsed requests keep views into
- * the buffer they were read from (a Produce request's {@code MemoryRecords}, for example) and
- * outlive this call on other threads, so they must not point into pooled network memory that is
- * recycled as soon as the frame is released. Apache Kafka's network layer likewise reads each
- * request into its own heap buffer.
+ * <p>Parsed requests keep views into the buffer they were read from and outlive this call on
+ * other threads. A Produce request, which carries nearly all the bytes a broker receives, is parsed
+ * in place from the frame's pooled network buffer, and the {@link RequestFrame} keeps a reference
+ * to that buffer until {@link RequestFrame#release()}: its record batches are validated and written
+ * to the log file from there, with no copy through the Java heap (Apache Kafka reads every request
+ * into a new heap buffer). Every other request is parsed from a heap copy of the frame, so that
+ * nothing small can pin pooled network memory for the length of a long poll.
  *
  * <p>Stateless and {@link ChannelHandler.Sharable sharable}; thread-safe.
  */
@@ -101,9 +103,18 @@ public final class RequestDecoder extends MessageToMessageDecoder<ByteBuf> {
         }
         ApiKeys apiKey = ApiKeys.forId(apiKeyId);
 
-        ByteBuffer buffer = ByteBuffer.allocate(sizeInBytes);
-        frame.getBytes(frame.readerIndex(), buffer);
-        buffer.flip();
+        // A Produce request is parsed in place: its record batches stay in the pooled network
+        // buffer, which the RequestFrame keeps a reference to until the request is answered. Any
+        // other request is small and is parsed from a heap copy that references no network memory.
+        boolean inPlace = apiKey == ApiKeys.PRODUCE && frame.nioBufferCount() == 1;
+        ByteBuffer buffer;
+        if (inPlace) {
+            buffer = frame.nioBuffer(frame.readerIndex(), sizeInBytes);
+        } else {
+            buffer = ByteBuffer.allocate(sizeInBytes);
+            frame.getBytes(frame.readerIndex(), buffer);
+            buffer.flip();
+        }
 
         RequestHeader header;
         try {
@@ -132,12 +143,11 @@ public final class RequestDecoder extends MessageToMessageDecoder<ByteBuf> {
                 + header.clientId() + " (correlation id " + header.correlationId() + ")", e);
             return;
         }
-        RequestFrame requestFrame = new RequestFrame(header, request, sizeInBytes, receivedNanos);
-
         if (apiVersions.isSupported(apiKey, apiVersion)) {
-            out.add(requestFrame);
+            out.add(new RequestFrame(header, request, sizeInBytes, receivedNanos, inPlace ? frame.retain() : null));
             return;
         }
+        RequestFrame requestFrame = new RequestFrame(header, request, sizeInBytes, receivedNanos);
         if (request instanceof ProduceRequest produce && produce.acks() == 0) {
             closeConnection(ctx, "unsupported PRODUCE v" + apiVersion + " with acks=0 from client " + header.clientId()
                 + " cannot be answered", null);

@@ -1,5 +1,6 @@
 package io.strata.protocol.frame;
 
+import io.netty.util.ReferenceCounted;
 import java.util.Objects;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractRequest;
@@ -12,13 +13,20 @@ import org.apache.kafka.common.requests.RequestHeader;
  * <p>{@code header} is the request header as the client sent it, {@code request} the body parsed
  * at {@code header.apiVersion()}, {@code sizeInBytes} the size of the frame (header and body,
  * without the 4-byte length prefix) and {@code receivedNanos} the {@code Time.nanoseconds()} at
- * which the frame was decoded. The body never references the network buffer it was decoded from,
- * so a frame may be kept and handed to other threads (a Produce request's records to a storage
- * thread, for example).
+ * which the frame was decoded.
+ *
+ * <p>{@code buffer} is null when the body was parsed from a copy of the frame and references no
+ * network memory. A Produce request is parsed in place instead, so that its record batches reach
+ * the log file without being copied through the Java heap: its {@code MemoryRecords} are views of
+ * the pooled network buffer of the frame, and {@code buffer} holds one reference to it. Whoever
+ * answers the request calls {@link #release()} exactly once, after the last use of the body (for a
+ * Produce, after every append of its records has finished); until then the frame may be handed to
+ * other threads (the records to a storage thread).
  *
  * <p>Immutable and thread-safe (this module never modifies the request body).
  */
-public record RequestFrame(RequestHeader header, AbstractRequest request, int sizeInBytes, long receivedNanos) {
+public record RequestFrame(RequestHeader header, AbstractRequest request, int sizeInBytes, long receivedNanos,
+                           ReferenceCounted buffer) {
 
     public RequestFrame {
         Objects.requireNonNull(header, "header");
@@ -28,6 +36,18 @@ public record RequestFrame(RequestHeader header, AbstractRequest request, int si
         }
         if (sizeInBytes < 0) {
             throw new IllegalArgumentException("sizeInBytes must not be negative: " + sizeInBytes);
+        }
+    }
+
+    /** A frame whose body references no network memory. */
+    public RequestFrame(RequestHeader header, AbstractRequest request, int sizeInBytes, long receivedNanos) {
+        this(header, request, sizeInBytes, receivedNanos, null);
+    }
+
+    /** Gives back the network buffer the body is a view of, if any; call once, after the body's last use. */
+    public void release() {
+        if (buffer != null) {
+            buffer.release();
         }
     }
 

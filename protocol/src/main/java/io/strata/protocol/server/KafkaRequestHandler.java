@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * closed instead (after the earlier responses are written), which makes the client refresh its
  * metadata. A response that cannot be encoded or written also closes the connection.
  *
+ * <p>Each request's {@link RequestFrame#release()} is called once its stage has completed and its
+ * response was built (or dropped because the connection closed), never earlier: a Produce request's
+ * records are views of pooled network memory until then.
+ *
  * <p>Back-pressure: while more than {@code maxInFlightPerConnection} slots are pending, or the
  * channel is not writable (the client is not reading its responses), {@code autoRead} is off;
  * it is turned back on as soon as both conditions clear. When the channel becomes inactive the
@@ -138,6 +142,7 @@ public final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
 
     private void onRequest(RequestFrame request) {
         if (closed) {
+            request.release();
             return;
         }
         PendingResponse slot = new PendingResponse(request);
@@ -178,24 +183,31 @@ public final class KafkaRequestHandler extends ChannelInboundHandlerAdapter {
         } catch (RejectedExecutionException e) {
             log.debug("Dropping the response to {} (correlation id {}): the event loop is shutting down",
                 slot.request.apiKey(), slot.request.correlationId());
+            slot.request.release();
         }
     }
 
     private void complete(PendingResponse slot, ApiMessage body, Throwable error) {
-        if (closed) {
-            return;
-        }
-        if (error != null) {
-            fail(slot, error);
-        } else if (body != null) {
-            try {
-                slot.response = ResponseFrame.of(slot.request, body);
-            } catch (IllegalArgumentException e) {
-                fail(slot, e);
+        try {
+            if (closed) {
+                return;
             }
+            if (error != null) {
+                fail(slot, error);
+            } else if (body != null) {
+                try {
+                    slot.response = ResponseFrame.of(slot.request, body);
+                } catch (IllegalArgumentException e) {
+                    fail(slot, e);
+                }
+            }
+            slot.done = true;
+            drain();
+        } finally {
+            // The handler is done with the request body (a Produce's records were appended): give
+            // back the network buffer it may be a view of. The response never references it.
+            slot.request.release();
         }
-        slot.done = true;
-        drain();
     }
 
     private void fail(PendingResponse slot, Throwable error) {

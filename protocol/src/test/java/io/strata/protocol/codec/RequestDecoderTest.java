@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.strata.protocol.KafkaWire;
@@ -29,6 +30,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.ListGroupsRequest;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
@@ -84,27 +86,52 @@ class RequestDecoderTest {
         assertEquals(frameBytes, decoded.sizeInBytes());
         assertTrue(decoded.receivedNanos() - before >= 0 && System.nanoTime() - decoded.receivedNanos() >= 0);
         assertEquals(sent.serialize().buffer(), decoded.request().serialize().buffer(), "same bytes at this version");
+        // a Produce request is parsed in place and keeps the frame until it is released
+        assertEquals(sent.apiKey() == ApiKeys.PRODUCE ? 1 : 0, frame.refCnt());
+        decoded.release();
         assertEquals(0, frame.refCnt());
     }
 
     @Test
-    void shouldKeepRecordsIntactWhenFrameMemoryIsReusedAfterDecoding() {
-        // given
+    void shouldParseProduceRecordsInPlaceWhenFrameIsPooledDirectMemory() {
+        // given: the frame in pooled direct memory, as the epoll transport reads it
         MemoryRecords records = TestRequests.records("value-1", "value-2");
         ProduceRequest sent = TestRequests.produce((short) 9, (short) -1, records);
         ByteBuffer serialized = sent.serializeWithHeader(KafkaWire.header(sent, 1));
-        byte[] networkMemory = new byte[serialized.remaining()];
-        serialized.get(networkMemory);
+        ByteBuf frame = PooledByteBufAllocator.DEFAULT.directBuffer(serialized.remaining()).writeBytes(serialized);
 
         // when
-        channel.writeInbound(Unpooled.wrappedBuffer(networkMemory));
-        Arrays.fill(networkMemory, (byte) 0x5a);
+        channel.writeInbound(frame);
 
-        // then
+        // then: the records are a view of the frame, which stays allocated until the release
         RequestFrame decoded = channel.readInbound();
         ProduceRequestData data = (ProduceRequestData) decoded.request().data();
         MemoryRecords decodedRecords = (MemoryRecords) data.topicData().iterator().next().partitionData().get(0).records();
         assertEquals(records, decodedRecords);
+        assertTrue(decodedRecords.buffer().isDirect(), "no copy through the heap");
+        assertEquals(1, frame.refCnt());
+        decoded.release();
+        assertEquals(0, frame.refCnt());
+    }
+
+    @Test
+    void shouldKeepOtherRequestsIntactWhenFrameMemoryIsReusedAfterDecoding() {
+        // given
+        FetchRequest sent = TestRequests.fetch((short) 12);
+        ByteBuffer serialized = sent.serializeWithHeader(KafkaWire.header(sent, 1));
+        byte[] networkMemory = new byte[serialized.remaining()];
+        serialized.get(networkMemory);
+        ByteBuf frame = Unpooled.wrappedBuffer(networkMemory);
+
+        // when
+        channel.writeInbound(frame);
+        Arrays.fill(networkMemory, (byte) 0x5a);
+
+        // then: parsed from a copy; the frame was given back at once
+        RequestFrame decoded = channel.readInbound();
+        assertEquals(sent.serialize().buffer(), decoded.request().serialize().buffer());
+        assertNull(decoded.buffer());
+        assertEquals(0, frame.refCnt());
     }
 
     @Test

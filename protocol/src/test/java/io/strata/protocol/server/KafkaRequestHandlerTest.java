@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.strata.protocol.KafkaWire;
@@ -34,6 +36,7 @@ import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.RecordsSend;
 import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.MetadataRequest;
@@ -369,6 +372,50 @@ class KafkaRequestHandlerTest {
     }
 
     /** Records dispatched frames and lets the test complete them in any order. */
+    @Test
+    void shouldReleaseTheRequestBufferOnlyOnceItsStageCompletes() {
+        // given: requests holding network buffers, one answered, one failed, one without response
+        ByteBuf answered = Unpooled.directBuffer(16).writeLong(1);
+        ByteBuf failed = Unpooled.directBuffer(16).writeLong(2);
+        ByteBuf silent = Unpooled.directBuffer(16).writeLong(3);
+        MetadataRequest metadata = TestRequests.metadata((short) 12);
+        ProduceRequest produce = TestRequests.produce((short) 9, (short) 0, TestRequests.records("a"));
+        channel.writeInbound(holding(metadata, 1, answered), holding(metadata, 2, failed), holding(produce, 3, silent));
+
+        // when / then: nothing is given back while the handlers may still read the bodies
+        assertEquals(1, answered.refCnt());
+        assertEquals(1, failed.refCnt());
+        assertEquals(1, silent.refCnt());
+        dispatcher.complete(0, metadataResponse("cluster"));
+        dispatcher.fail(1, new NotLeaderOrFollowerException("moved"));
+        dispatcher.complete(2, null);
+        assertEquals(0, answered.refCnt());
+        assertEquals(0, failed.refCnt());
+        assertEquals(0, silent.refCnt());
+        KafkaWire.drainOutbound(channel);
+    }
+
+    @Test
+    void shouldReleaseTheRequestBufferWhenItsStageCompletesAfterTheConnectionClosed() {
+        // given
+        ByteBuf inFlight = Unpooled.directBuffer(16).writeLong(1);
+        MetadataRequest metadata = TestRequests.metadata((short) 12);
+        channel.writeInbound(holding(metadata, 1, inFlight));
+
+        // when
+        channel.close();
+
+        // then: the handler may still be reading the body; it is given back when it completes
+        assertEquals(1, inFlight.refCnt());
+        dispatcher.complete(0, metadataResponse("too late"));
+        assertEquals(0, inFlight.refCnt());
+        assertEquals(0, KafkaWire.drainOutbound(channel).length);
+    }
+
+    private static RequestFrame holding(AbstractRequest request, int correlationId, ByteBuf buffer) {
+        return new RequestFrame(KafkaWire.header(request, correlationId), request, 64, System.nanoTime(), buffer);
+    }
+
     private static final class ManualDispatcher implements RequestDispatcher {
 
         private final List<CompletableFuture<ApiMessage>> pending = new ArrayList<>();
