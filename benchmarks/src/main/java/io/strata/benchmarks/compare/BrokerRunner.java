@@ -163,10 +163,12 @@ final class BrokerRunner {
             createTopic(admin, workload.topic(), workload.partitions());
             long pid = running.process().pid();
             double cpuBefore = ProcStats.cpuSeconds(pid);
+            ProcStats.MachineTicks machineBefore = ProcStats.machineTicks();
             ToolRun tool = tools.run("ProducerPerformance", KafkaTools.PERF_TEST_HEAP,
                     KafkaTools.producerPerformanceArgs(running.bootstrap(), workload, options.produceRecords(), RECORD_SIZE),
                     "produce-" + workload.topic() + ".out", options.produceTimeout());
             double cpuSeconds = ProcStats.cpuSeconds(pid) - cpuBefore;
+            ProcStats.MachineTicks machineAfter = ProcStats.machineTicks();
             if (!tool.succeeded()) {
                 return run.fail(Section.PRODUCE, name, tool.failureReason());
             }
@@ -187,6 +189,7 @@ final class BrokerRunner {
             run.add(Section.PRODUCE, name, Metric.RECORDS, stats.records());
             run.add(Section.PRODUCE, name, Metric.CPU_SECONDS, cpuSeconds);
             run.add(Section.PRODUCE, name, Metric.CPU_SECONDS_PER_GIB, cpuSeconds / gib);
+            addMachineCpu(run, Section.PRODUCE, name, machineBefore, machineAfter, cpuSeconds, gib);
             tally.add(cpuSeconds, gib);
             progress.printf("  produce %-32s %,10.0f records/s %8.1f MB/s  p50 %5d ms  p99 %5d ms  %6.2f CPU-s/GiB%n",
                     name, stats.recordsPerSec(), stats.mbPerSec(), stats.p50Ms(), stats.p99Ms(), cpuSeconds / gib);
@@ -202,10 +205,12 @@ final class BrokerRunner {
         try {
             long pid = running.process().pid();
             double cpuBefore = ProcStats.cpuSeconds(pid);
+            ProcStats.MachineTicks machineBefore = ProcStats.machineTicks();
             ToolRun tool = tools.run("ConsumerPerformance", KafkaTools.PERF_TEST_HEAP,
                     KafkaTools.consumerPerformanceArgs(running.bootstrap(), workload, options.produceRecords()),
                     "consume-" + workload.topic() + ".out", options.consumeTimeout());
             double cpuSeconds = ProcStats.cpuSeconds(pid) - cpuBefore;
+            ProcStats.MachineTicks machineAfter = ProcStats.machineTicks();
             if (!tool.succeeded()) {
                 run.fail(Section.CONSUME, name, tool.failureReason());
                 return;
@@ -224,6 +229,7 @@ final class BrokerRunner {
             run.add(Section.CONSUME, name, Metric.RECORDS, stats.records());
             run.add(Section.CONSUME, name, Metric.CPU_SECONDS, cpuSeconds);
             run.add(Section.CONSUME, name, Metric.CPU_SECONDS_PER_GIB, cpuSeconds / gib);
+            addMachineCpu(run, Section.CONSUME, name, machineBefore, machineAfter, cpuSeconds, gib);
             tally.add(cpuSeconds, gib);
             progress.printf("  consume %-32s %,10.0f records/s %8.1f MB/s  (group join %,.0f ms)     %6.2f CPU-s/GiB%n",
                     name, stats.fetchRecordsPerSec(), stats.fetchMbPerSec(), stats.rebalanceMs(), cpuSeconds / gib);
@@ -252,6 +258,19 @@ final class BrokerRunner {
         } catch (IOException | RuntimeException | ExecutionException | TimeoutException e) {
             run.fail(Section.END_TO_END, END_TO_END_WORKLOAD, describe(e));
         }
+    }
+
+    /**
+     * Adds how busy the whole machine was during a tool's run and the CPU everything but the broker
+     * used (on an otherwise idle machine, the tool's JVM): the evidence of whether a workload was
+     * bound by the broker or by the client sharing the cores.
+     */
+    private static void addMachineCpu(Run run, Section section, String name, ProcStats.MachineTicks before,
+                                      ProcStats.MachineTicks after, double brokerCpuSeconds, double gib)
+            throws IOException {
+        run.add(section, name, Metric.MACHINE_BUSY_PCT, 100 * after.busyFractionSince(before));
+        double otherCpuSeconds = Math.max(0, after.busySecondsSince(before) - brokerCpuSeconds);
+        run.add(section, name, Metric.OTHER_CPU_SECONDS_PER_GIB, otherCpuSeconds / gib);
     }
 
     private static Admin admin(String bootstrap) {

@@ -20,6 +20,10 @@ public enum Metric {
     RECORDS("records", true),
     CPU_SECONDS("broker CPU-s", false),
     CPU_SECONDS_PER_GIB("broker CPU-s/GiB", false),
+    /** CPU of everything but the broker (in practice the tool's JVM), per GiB moved: what the broker competes with. */
+    OTHER_CPU_SECONDS_PER_GIB("client CPU-s/GiB", false),
+    /** Share of all cores' time that was busy during the tool's run: near 100 % means the machine was CPU-bound. */
+    MACHINE_BUSY_PCT("machine CPU busy %", false),
     RSS_MIB("broker RSS MiB", false),
     STARTUP_MS("ms", false);
 

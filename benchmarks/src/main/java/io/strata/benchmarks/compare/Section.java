@@ -10,9 +10,10 @@ import java.util.List;
  */
 public enum Section {
     PRODUCE("Produce (ProducerPerformance)", List.of(Metric.RECORDS_PER_SEC, Metric.MB_PER_SEC,
-            Metric.LATENCY_P50_MS, Metric.LATENCY_P99_MS, Metric.CPU_SECONDS_PER_GIB)),
+            Metric.LATENCY_P50_MS, Metric.LATENCY_P99_MS, Metric.CPU_SECONDS_PER_GIB,
+            Metric.OTHER_CPU_SECONDS_PER_GIB, Metric.MACHINE_BUSY_PCT)),
     CONSUME("Consume (ConsumerPerformance)", List.of(Metric.RECORDS_PER_SEC, Metric.MB_PER_SEC,
-            Metric.CPU_SECONDS_PER_GIB)),
+            Metric.CPU_SECONDS_PER_GIB, Metric.OTHER_CPU_SECONDS_PER_GIB, Metric.MACHINE_BUSY_PCT)),
     END_TO_END("End-to-end latency (EndToEndLatency)", List.of(Metric.LATENCY_AVG_MS, Metric.LATENCY_P50_MS,
             Metric.LATENCY_P99_MS, Metric.LATENCY_P999_MS)),
     CPU("Broker CPU (utime + stime from /proc)", List.of(Metric.CPU_SECONDS_PER_GIB)),

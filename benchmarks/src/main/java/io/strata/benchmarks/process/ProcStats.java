@@ -43,6 +43,71 @@ public final class ProcStats {
     }
 
     /**
+     * Returns the CPU time of the whole machine, all cores together, from the first line of
+     * {@code /proc/stat}: the time spent busy (user, nice, system, irq, softirq, steal) and in all.
+     *
+     * @return busy and total clock ticks since boot
+     * @throws IOException when {@code /proc/stat} cannot be read
+     */
+    public static MachineTicks machineTicks() throws IOException {
+        return parseMachineTicks(Files.readString(Path.of("/proc/stat"), StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * CPU time of the whole machine since boot, in clock ticks summed over all cores.
+     *
+     * @param busy ticks not idle and not waiting for I/O
+     * @param total all ticks, idle and I/O wait included
+     */
+    public record MachineTicks(long busy, long total) {
+
+        /** The share of all cores' time that was busy between {@code earlier} and this reading, 0 to 1. */
+        public double busyFractionSince(MachineTicks earlier) {
+            long elapsed = total - earlier.total;
+            return elapsed <= 0 ? 0 : (double) (busy - earlier.busy) / elapsed;
+        }
+
+        /** The busy CPU seconds, all cores together, between {@code earlier} and this reading. */
+        public double busySecondsSince(MachineTicks earlier) throws IOException {
+            return (double) (busy - earlier.busy) / clockTicksPerSecond();
+        }
+    }
+
+    /**
+     * Parses the aggregate {@code cpu} line of {@code /proc/stat}.
+     *
+     * @param stat the file's content
+     * @return busy and total ticks
+     * @throws IllegalArgumentException when there is no aggregate line or it is not in the stat format
+     */
+    static MachineTicks parseMachineTicks(String stat) {
+        for (String line : stat.split("\n")) {
+            if (!line.startsWith("cpu ")) {
+                continue;
+            }
+            String[] fields = line.substring(4).trim().split("\\s+");
+            if (fields.length < 8) {
+                throw new IllegalArgumentException("too few fields in the /proc/stat cpu line: " + line);
+            }
+            try {
+                long user = Long.parseLong(fields[0]);
+                long nice = Long.parseLong(fields[1]);
+                long system = Long.parseLong(fields[2]);
+                long idle = Long.parseLong(fields[3]);
+                long iowait = Long.parseLong(fields[4]);
+                long irq = Long.parseLong(fields[5]);
+                long softirq = Long.parseLong(fields[6]);
+                long steal = Long.parseLong(fields[7]);
+                long busy = user + nice + system + irq + softirq + steal;
+                return new MachineTicks(busy, busy + idle + iowait);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not numbers in the /proc/stat cpu line: " + line, e);
+            }
+        }
+        throw new IllegalArgumentException("no aggregate cpu line in /proc/stat");
+    }
+
+    /**
      * Returns the process's resident set size now.
      *
      * @param pid a live process

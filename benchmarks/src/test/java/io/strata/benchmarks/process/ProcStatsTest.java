@@ -56,6 +56,39 @@ class ProcStatsTest {
     }
 
     @Test
+    void shouldSplitBusyAndTotalTicksWhenReadingTheAggregateCpuLine() {
+        // given: user nice system idle iowait irq softirq steal guest guest_nice
+        String stat = "cpu  100 5 40 800 30 2 3 1 0 0\ncpu0 50 2 20 400 15 1 1 0 0 0\nintr 12345\n";
+
+        // when
+        ProcStats.MachineTicks ticks = ProcStats.parseMachineTicks(stat);
+
+        // then: busy = user + nice + system + irq + softirq + steal; total adds idle and iowait
+        assertEquals(151, ticks.busy());
+        assertEquals(981, ticks.total());
+    }
+
+    @Test
+    void shouldGiveTheBusyShareWhenComparingTwoReadings() {
+        // given
+        ProcStats.MachineTicks before = new ProcStats.MachineTicks(100, 1000);
+        ProcStats.MachineTicks after = new ProcStats.MachineTicks(250, 1200);
+
+        // when
+        double busy = after.busyFractionSince(before);
+
+        // then
+        assertEquals(0.75, busy, 1e-9);
+    }
+
+    @Test
+    void shouldRejectProcStatWhenThereIsNoAggregateLine() {
+        // when / then
+        assertThrows(IllegalArgumentException.class, () -> ProcStats.parseMachineTicks("cpu0 1 2 3 4 5 6 7 8\n"));
+        assertThrows(IllegalArgumentException.class, () -> ProcStats.parseMachineTicks("cpu  1 2 x 4 5 6 7 8\n"));
+    }
+
+    @Test
     void shouldReadThisProcessWhenRunningOnLinux() throws Exception {
         // given
         long pid = ProcessHandle.current().pid();
