@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData;
@@ -71,6 +72,11 @@ public final class DeleteRecordsHandler implements ApiHandler {
                         .setPartitionIndex(partition.partitionIndex())
                         .setLowWatermark(-1L);
                 topicResult.partitions().add(result);
+                if (Topic.isInternal(topic.name())) {
+                    // Kafka: "Cannot delete records of internal topic"; the coordinator owns them.
+                    result.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
+                    continue;
+                }
                 Optional<PartitionLog> partitionLog = topics.log(tp);
                 if (partitionLog.isEmpty()) {
                     result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.MemberToRemove;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -166,7 +167,7 @@ class GroupAdminIT {
     }
 
     @Test
-    void shouldProtectInternalTopicWhenClientsCreateDeleteOrProduceToIt() throws Exception {
+    void shouldProtectInternalTopicWhenClientsCreateDeleteTrimOrProduceToIt() throws Exception {
         // given: the coordinator created __consumer_offsets for a first commit
         admin.createTopics(List.of(new NewTopic("internal-check", 1, (short) 1))).all().get();
         admin.alterConsumerGroupOffsets("internal-check",
@@ -182,6 +183,8 @@ class GroupAdminIT {
         assertCause(InvalidRequestException.class,
                 () -> admin.createTopics(List.of(new NewTopic(internal, 1, (short) 1))).all().get());
         assertCause(InvalidRequestException.class, () -> admin.deleteTopics(List.of(internal)).all().get());
+        assertCause(InvalidTopicException.class, () -> admin.deleteRecords(
+                Map.of(new TopicPartition(internal, 0), RecordsToDelete.beforeOffset(0))).all().get());
         try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of("retries", 0))) {
             assertCause(InvalidTopicException.class, () -> producer.send(new ProducerRecord<>(internal, 0, null,
                     "x".getBytes(StandardCharsets.UTF_8))).get());
