@@ -1,16 +1,12 @@
 package io.strata.broker.server;
 
 import io.strata.broker.config.BrokerConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -23,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The training run for the broker's class-data-sharing (CDS) archive, run once by the build.
@@ -60,7 +57,7 @@ public final class ClassDataSharingTraining {
                 serveWorkload("127.0.0.1:" + broker.boundPort());
             }
         } finally {
-            deleteRecursively(logDir);
+            Utils.delete(logDir.toFile());
         }
     }
 
@@ -115,16 +112,6 @@ public final class ClassDataSharingTraining {
             if (inGroup) {
                 consumer.commitSync();
             }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete " + dir, e);
         }
     }
 }

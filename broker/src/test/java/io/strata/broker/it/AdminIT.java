@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.broker.testing.EmbeddedBroker;
+import io.strata.broker.testing.SharedBroker;
 import io.strata.broker.testing.RawKafkaClient;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -44,9 +45,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AlterConfigsRequest;
 import org.apache.kafka.common.requests.AlterConfigsResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Topic administration with the real Admin client: create, describe, grow, delete, configs, cluster. */
@@ -54,23 +54,10 @@ class AdminIT {
 
     private static final String BROKER_MESSAGE_MAX_BYTES = "2000000";
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final SharedBroker SHARED = new SharedBroker(Map.of("num.partitions", "3", "message.max.bytes", BROKER_MESSAGE_MAX_BYTES));
     static EmbeddedBroker broker;
     static Admin admin;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start(dir, Map.of(
-                "num.partitions", "3", "message.max.bytes", BROKER_MESSAGE_MAX_BYTES));
-        admin = broker.admin();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        admin.close();
-        broker.close();
-    }
 
     @Test
     void shouldCreateTopicWithPartitionsAndConfigsWhenCreateTopicsIsCalled() throws Exception {

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.strata.broker.testing.EmbeddedBroker;
+import io.strata.broker.testing.SharedBroker;
 import io.strata.broker.testing.RawKafkaClient;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,10 +60,8 @@ import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.RequestUtils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad input on a raw socket: garbage, broken frames, unknown APIs and versions, corrupt batches.
@@ -75,22 +73,10 @@ class BadInputIT {
 
     private static final Duration PROMPTLY = Duration.ofSeconds(10);
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final SharedBroker SHARED = new SharedBroker();
     static EmbeddedBroker broker;
     static Admin admin;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start(dir);
-        admin = broker.admin();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        admin.close();
-        broker.close();
-    }
 
     @Test
     void shouldCloseConnectionWhenClientSendsRandomGarbage() throws Exception {

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.broker.testing.EmbeddedBroker;
+import io.strata.broker.testing.SharedBroker;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,10 +24,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Consumer groups with the real Java consumer (classic protocol, subscribe mode): partitions split
@@ -38,24 +36,12 @@ class ConsumerGroupIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final SharedBroker SHARED = new SharedBroker(Map.of(
+            "group.initial.rebalance.delay.ms", "0",
+            "group.min.session.timeout.ms", "500"));
     static EmbeddedBroker broker;
     static Admin admin;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start(dir, Map.of(
-                "group.initial.rebalance.delay.ms", "0",
-                "group.min.session.timeout.ms", "500"));
-        admin = broker.admin();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        admin.close();
-        broker.close();
-    }
 
     @Test
     void shouldSplitPartitionsAndConsumeEveryRecordOnceWhenTwoConsumersSubscribe() throws Exception {

@@ -4,29 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strata.broker.testing.ChildBroker;
 import io.strata.broker.testing.Poll;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -51,22 +42,15 @@ class CrashIT {
     private static final String TOPIC = "crash";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
     private static final int ACKED_BEFORE_KILL = 20_000;
-    /** Exit status of a JVM ended by SIGKILL (128 + 9). */
-    private static final int SIGKILL_EXIT_STATUS = 137;
 
     @TempDir
     Path dir;
-    private final List<Process> children = new ArrayList<>();
-    private final List<Path> outputs = new ArrayList<>();
-    private int port;
+    private ChildBroker broker;
 
     @AfterEach
-    void killChildren() throws InterruptedException {
-        for (Process child : children) {
-            if (child.isAlive()) {
-                child.destroyForcibly();
-                child.waitFor(30, TimeUnit.SECONDS);
-            }
+    void killBroker() {
+        if (broker != null) {
+            broker.close();
         }
     }
 
@@ -74,8 +58,8 @@ class CrashIT {
     void shouldKeepEveryAcknowledgedRecordWhenBrokerIsKilledWhileProducing() throws Throwable {
         try {
             // given: a broker in a child JVM and a producer sending without pause
-            Process broker = startFirstBroker();
-            try (Admin admin = admin()) {
+            broker = ChildBroker.start(dir, Map.of());
+            try (Admin admin = broker.admin()) {
                 admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
             }
             ConcurrentMap<Long, String> acked = new ConcurrentHashMap<>();
@@ -105,18 +89,16 @@ class CrashIT {
 
             // when: SIGKILL while the producer is still sending
             assertTrue(sender.isAlive(), "the producer is still sending when the broker is killed");
-            broker.destroyForcibly();
-            assertTrue(broker.waitFor(30, TimeUnit.SECONDS), "the killed broker exits");
-            assertEquals(SIGKILL_EXIT_STATUS, broker.exitValue(), "destroyForcibly sends SIGKILL");
+            assertEquals(ChildBroker.SIGKILL_EXIT_STATUS, broker.kill(), "the broker is killed by SIGKILL");
             stop.set(true);
             producer.close(Duration.ZERO);
             sender.join(TimeUnit.SECONDS.toMillis(30));
             Map<Long, String> acknowledged = new HashMap<>(acked);
-            restartBroker();
+            broker.restart();
 
             // then: dense offsets from 0, every acknowledged record at its offset
             long logEndOffset;
-            try (Admin admin = admin()) {
+            try (Admin admin = broker.admin()) {
                 logEndOffset = admin.listOffsets(Map.of(TP, OffsetSpec.latest())).partitionResult(TP).get().offset();
             }
             long maxAcked = acknowledged.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
@@ -145,91 +127,17 @@ class CrashIT {
                 assertEquals(logEndOffset, offset, "a produce after the crash continues at the log end");
             }
         } catch (Throwable failure) {
-            printChildOutputs();
+            if (broker != null) {
+                System.out.println("==== the child broker's output since its last start ====");
+                System.out.println(broker.output());
+            }
             throw failure;
         }
     }
 
-    /** Starts the first child on a free port, picking another one when the port was taken meanwhile. */
-    private Process startFirstBroker() throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            port = freePort();
-            Process child = startBroker(port);
-            if (child.isAlive() || attempt == 3) {
-                assertTrue(child.isAlive(), "the broker started");
-                return child;
-            }
-        }
-    }
-
-    /** Starts a child on the same port and data again, retrying while the port is not yet free. */
-    private void restartBroker() throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            Process child = startBroker(port);
-            if (child.isAlive() || attempt == 3) {
-                assertTrue(child.isAlive(), "the broker restarted");
-                return;
-            }
-        }
-    }
-
-    /** Starts a child JVM broker on {@code port} and waits until it answers or exits. */
-    private Process startBroker(int port) throws IOException {
-        Path properties = dir.resolve("server.properties");
-        Properties props = new Properties();
-        props.setProperty("node.id", "1");
-        props.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port);
-        props.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        props.setProperty("log.dirs", dir.resolve("logs").toString());
-        props.setProperty("num.network.threads", "2");
-        props.setProperty("num.io.threads", "2");
-        try (OutputStream out = Files.newOutputStream(properties)) {
-            props.store(out, "CrashIT broker");
-        }
-        Path output = dir.resolve("broker-" + (outputs.size() + 1) + ".out");
-        outputs.add(output);
-        Process child = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"),
-                "io.strata.broker.server.Main", properties.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
-        children.add(child);
-        try (Admin admin = admin()) {
-            Poll.until(Duration.ofSeconds(30), "the broker on port " + port + " answers", () -> {
-                if (!child.isAlive()) {
-                    return true;
-                }
-                try {
-                    return !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-        }
-        return child;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private Admin admin() {
-        Properties props = new Properties();
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
-        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
-        return Admin.create(props);
-    }
-
     private KafkaProducer<byte[], byte[]> producer() {
         Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.ACKS_CONFIG, "1");
@@ -242,20 +150,11 @@ class CrashIT {
 
     private KafkaConsumer<byte[], byte[]> consumer() {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         return new KafkaConsumer<>(props);
-    }
-
-    private void printChildOutputs() throws IOException {
-        for (Path output : outputs) {
-            System.out.println("==== " + output + " ====");
-            try (InputStream in = Files.newInputStream(output)) {
-                in.transferTo(System.out);
-            }
-        }
     }
 }

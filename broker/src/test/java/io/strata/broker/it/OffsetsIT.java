@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.broker.testing.EmbeddedBroker;
+import io.strata.broker.testing.SharedBroker;
 import io.strata.broker.testing.Poll;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +34,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** ListOffsets, offsetsForTimes, seeks into sealed segments, DeleteRecords and LogAppendTime with real clients. */
 class OffsetsIT {
@@ -44,22 +43,10 @@ class OffsetsIT {
     /** Timestamp of each of the ten records of a timestamped topic; offset 7 carries the maximum. */
     private static final long[] TIMESTAMPS = {1000, 2000, 3000, 4000, 5000, 6000, 7000, 50_000, 9000, 10_000};
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final SharedBroker SHARED = new SharedBroker();
     static EmbeddedBroker broker;
     static Admin admin;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start(dir);
-        admin = broker.admin();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        admin.close();
-        broker.close();
-    }
 
     @Test
     void shouldReturnBeginningEndAndFirstOffsetAtOrAfterTimestampWhenConsumerListsOffsets() throws Exception {

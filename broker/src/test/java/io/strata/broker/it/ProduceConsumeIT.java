@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.strata.broker.testing.EmbeddedBroker;
+import io.strata.broker.testing.SharedBroker;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,32 +29,18 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Produce and consume with the real Java clients (consumer in assign mode). */
 class ProduceConsumeIT {
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final SharedBroker SHARED = new SharedBroker(Map.of("message.max.bytes", "2097152"));
     static EmbeddedBroker broker;
     static Admin admin;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start(dir, Map.of("message.max.bytes", "2097152"));
-        admin = broker.admin();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        admin.close();
-        broker.close();
-    }
 
     @Test
     void shouldReturnEveryKeyedRecordWithHeadersInPartitionOrderWhenProducingToSixPartitions() throws Exception {
