@@ -121,6 +121,26 @@ final class LeaderEpochCache {
         return entries;
     }
 
+    /**
+     * The epochs in effect within {@code [fromOffset, toOffset)}: the entry covering {@code fromOffset}
+     * (its start clamped to it) and every entry starting before {@code toOffset}.
+     */
+    List<EpochEntry> entriesBetween(long fromOffset, long toOffset) {
+        List<EpochEntry> within = new ArrayList<>();
+        EpochEntry covering = null;
+        for (EpochEntry entry : entries) {
+            if (entry.startOffset() <= fromOffset) {
+                covering = entry;
+            } else if (entry.startOffset() < toOffset) {
+                within.add(entry);
+            }
+        }
+        if (covering != null) {
+            within.add(0, new EpochEntry(covering.epoch(), fromOffset));
+        }
+        return within;
+    }
+
     private void replace(List<EpochEntry> updated) throws IOException {
         checkpoint.write(updated);
         entries = List.copyOf(updated);

@@ -20,6 +20,11 @@ import org.apache.kafka.common.record.TimestampType;
  * @param fileDeleteDelayMs    file.delete.delay.ms: how long a deleted segment's files stay readable
  * @param flushMessages        flush.messages: fsync after this many messages (Long.MAX_VALUE = page cache)
  * @param flushMs              flush.ms: fsync when the last flush is this old (Long.MAX_VALUE = page cache)
+ * @param remoteStorageEnable  remote.storage.enable: sealed segments are uploaded to the remote tier, and
+ *                             local copies are deleted only once uploaded (by local retention)
+ * @param localRetentionMs     local.retention.ms: how long an uploaded segment stays on local disk; -2 =
+ *                             retention.ms
+ * @param localRetentionBytes  local.retention.bytes: local bytes kept of uploaded segments; -2 = retention.bytes
  */
 public record LogConfig(
         int segmentBytes,
@@ -34,7 +39,23 @@ public record LogConfig(
         int segmentIndexBytes,
         long fileDeleteDelayMs,
         long flushMessages,
-        long flushMs) {
+        long flushMs,
+        boolean remoteStorageEnable,
+        long localRetentionMs,
+        long localRetentionBytes) {
+
+    /** local.retention.ms / local.retention.bytes: follow the total retention. */
+    public static final long FOLLOW_RETENTION = -2L;
+
+    /** A log without a remote tier. */
+    public LogConfig(int segmentBytes, long segmentMs, long retentionMs, long retentionBytes, int maxMessageBytes,
+                     TimestampType timestampType, long timestampBeforeMaxMs, long timestampAfterMaxMs,
+                     int indexIntervalBytes, int segmentIndexBytes, long fileDeleteDelayMs, long flushMessages,
+                     long flushMs) {
+        this(segmentBytes, segmentMs, retentionMs, retentionBytes, maxMessageBytes, timestampType,
+                timestampBeforeMaxMs, timestampAfterMaxMs, indexIntervalBytes, segmentIndexBytes, fileDeleteDelayMs,
+                flushMessages, flushMs, false, FOLLOW_RETENTION, FOLLOW_RETENTION);
+    }
 
     /** Apache Kafka 4.x defaults. */
     public static LogConfig defaults() {
@@ -57,12 +78,30 @@ public record LogConfig(
     public LogConfig withSegmentBytes(int value) {
         return new LogConfig(value, segmentMs, retentionMs, retentionBytes, maxMessageBytes, timestampType,
                 timestampBeforeMaxMs, timestampAfterMaxMs, indexIntervalBytes, segmentIndexBytes,
-                fileDeleteDelayMs, flushMessages, flushMs);
+                fileDeleteDelayMs, flushMessages, flushMs, remoteStorageEnable, localRetentionMs, localRetentionBytes);
     }
 
     public LogConfig withRetention(long newRetentionMs, long newRetentionBytes) {
         return new LogConfig(segmentBytes, segmentMs, newRetentionMs, newRetentionBytes, maxMessageBytes,
                 timestampType, timestampBeforeMaxMs, timestampAfterMaxMs, indexIntervalBytes,
-                segmentIndexBytes, fileDeleteDelayMs, flushMessages, flushMs);
+                segmentIndexBytes, fileDeleteDelayMs, flushMessages, flushMs, remoteStorageEnable, localRetentionMs,
+                localRetentionBytes);
+    }
+
+    public LogConfig withRemoteStorage(boolean enable, long newLocalRetentionMs, long newLocalRetentionBytes) {
+        return new LogConfig(segmentBytes, segmentMs, retentionMs, retentionBytes, maxMessageBytes,
+                timestampType, timestampBeforeMaxMs, timestampAfterMaxMs, indexIntervalBytes,
+                segmentIndexBytes, fileDeleteDelayMs, flushMessages, flushMs, enable, newLocalRetentionMs,
+                newLocalRetentionBytes);
+    }
+
+    /** How long uploaded segments stay local: local.retention.ms, or retention.ms for -2. */
+    public long effectiveLocalRetentionMs() {
+        return localRetentionMs == FOLLOW_RETENTION ? retentionMs : localRetentionMs;
+    }
+
+    /** Local bytes kept of uploaded segments: local.retention.bytes, or retention.bytes for -2. */
+    public long effectiveLocalRetentionBytes() {
+        return localRetentionBytes == FOLLOW_RETENTION ? retentionBytes : localRetentionBytes;
     }
 }

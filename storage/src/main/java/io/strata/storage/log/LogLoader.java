@@ -43,8 +43,9 @@ final class LogLoader {
     private static final Pattern LOG_FILE = Pattern.compile("\\d{" + SegmentFiles.OFFSET_DIGITS + "}\\.log");
 
     /** What a directory loaded into. */
-    record LoadedLog(LogSegments segments, long logStartOffset, long recoveryPoint, LogOffsetMetadata endOffset,
-                     ProducerStateManager producerState, LeaderEpochCache leaderEpochCache) {
+    record LoadedLog(LogSegments segments, long logStartOffset, long localLogStartOffset, long recoveryPoint,
+                     LogOffsetMetadata endOffset, ProducerStateManager producerState,
+                     LeaderEpochCache leaderEpochCache) {
     }
 
     private LogLoader() {
@@ -83,7 +84,11 @@ final class LogLoader {
             LogSegment active = segments.activeSegment();
             active.resizeIndexes(config.segmentIndexBytes());
             long logEndOffset = active.readNextOffset();
-            long logStartOffset = Math.max(logStartOffsetCheckpoint, segments.firstSegment().baseOffset());
+            long localLogStartOffset = Math.max(logStartOffsetCheckpoint, segments.firstSegment().baseOffset());
+            // A tiered log may start below its local segments: the rest is in the remote tier, which
+            // the remote log manager reconciles (updateLogStartOffsetFromRemoteTier) once it knows it.
+            long logStartOffset = config.remoteStorageEnable() && logStartOffsetCheckpoint >= 0
+                    ? Math.min(logStartOffsetCheckpoint, localLogStartOffset) : localLogStartOffset;
             long recoveryPoint = hadCleanShutdown ? logEndOffset : Math.min(recoveryPointCheckpoint, logEndOffset);
 
             for (EpochEntry entry : recoveredEpochs) {
@@ -95,7 +100,8 @@ final class LogLoader {
             rebuildProducerState(topicPartition, segments, producerState, logStartOffset, logEndOffset,
                     hadCleanShutdown);
             LogOffsetMetadata endOffset = new LogOffsetMetadata(logEndOffset, active.baseOffset(), active.size());
-            return new LoadedLog(segments, logStartOffset, recoveryPoint, endOffset, producerState, leaderEpochCache);
+            return new LoadedLog(segments, logStartOffset, localLogStartOffset, recoveryPoint, endOffset, producerState,
+                    leaderEpochCache);
         } catch (IOException | RuntimeException e) {
             for (LogSegment segment : segments.values()) {
                 segment.closeHandlers();

@@ -4,7 +4,10 @@ import io.strata.storage.producer.AppendCheck;
 import io.strata.storage.producer.BatchMetadata;
 import io.strata.storage.producer.ProducerStateManager;
 import java.io.IOException;
+import io.strata.storage.file.SegmentFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -39,6 +42,19 @@ import org.slf4j.LoggerFactory;
  *                                        ^ appends, rolls when full or old
  *  retention / deleteRecordsBefore remove whole segments from the left: files renamed to
  *  .deleted, physically deleted file.delete.delay.ms later.
+ * </pre>
+ *
+ * <p>With {@code remote.storage.enable} the log has two starts (Kafka's {@code UnifiedLog}): the
+ * log start offset, the first offset still readable in either tier, and the local log start offset,
+ * the base of the first segment on local disk. Segments below the local start are in the remote
+ * tier; {@link #segmentsToUpload()} lists the sealed segments not yet there, the remote log manager
+ * reports each confirmed upload with {@link #updateHighestOffsetInRemoteStorage}, and only segments
+ * at or below that offset are ever deleted locally (by {@code local.retention.ms/bytes}).
+ *
+ * <pre>
+ *  logStartOffset       localLogStartOffset   highestOffsetInRemoteStorage        logEndOffset
+ *        v                     v                        v                               v
+ *  [ remote only ..........   ][ local and remote ......][ local only (not uploaded) ...]
  * </pre>
  *
  * <p>Writers (append, roll, retention, deleteRecordsBefore, flush bookkeeping, close) are
@@ -80,6 +96,8 @@ public final class PartitionLog {
     private volatile Uuid topicId;
     private volatile LogConfig config;
     private volatile long logStartOffset;
+    private volatile long localLogStartOffset;
+    private volatile long highestOffsetInRemoteStorage = -1L;
     private volatile long recoveryPoint;
     private volatile long lastFlushedMs;
     /** Log end offset with its segment and position; replaced (never mutated) after each write. */
@@ -99,6 +117,7 @@ public final class PartitionLog {
         this.producerState = loaded.producerState();
         this.leaderEpochCache = loaded.leaderEpochCache();
         this.logStartOffset = loaded.logStartOffset();
+        this.localLogStartOffset = loaded.localLogStartOffset();
         this.recoveryPoint = loaded.recoveryPoint();
         this.endOffset = loaded.endOffset();
         this.lastFlushedMs = time.milliseconds();
@@ -129,6 +148,21 @@ public final class PartitionLog {
 
     public long logEndOffset() {
         return endOffset.messageOffset();
+    }
+
+    /** The base offset of the first segment on local disk (the log start offset without a remote tier). */
+    public long localLogStartOffset() {
+        return localLogStartOffset;
+    }
+
+    /** The last offset confirmed uploaded to the remote tier; -1 before the first upload. */
+    public long highestOffsetInRemoteStorage() {
+        return highestOffsetInRemoteStorage;
+    }
+
+    /** Whether {@code offset} is readable only from the remote tier: {@code [logStartOffset, localLogStartOffset)}. */
+    public boolean isInRemoteTier(long offset) {
+        return offset >= logStartOffset && offset < localLogStartOffset;
     }
 
     /** Single node: every appended record is committed at once, so this is the log end offset. */
@@ -249,6 +283,10 @@ public final class PartitionLog {
         if (fetchOffset == end.messageOffset()) {
             return emptyRead(fetchOffset, end, startOffset);
         }
+        if (fetchOffset < localLogStartOffset) {
+            return new FetchDataInfo(fetchOffset, MemoryRecords.EMPTY, end.messageOffset(), startOffset,
+                    end.messageOffset(), true);
+        }
         LogSegment segment = segments.floorSegment(fetchOffset);
         if (segment == null) {
             throw new OffsetOutOfRangeException("Offset " + fetchOffset + " of " + topicPartition + " is out of range");
@@ -293,7 +331,83 @@ public final class PartitionLog {
      * otherwise the first offset whose timestamp is at or after the target, or empty if none is.
      */
     public Optional<TimestampAndOffset> fetchOffsetByTimestamp(long timestampOrSpecial) {
-        return TimestampLookup.lookup(timestampOrSpecial, segments, leaderEpochCache, logStartOffset, endOffset);
+        return TimestampLookup.lookup(timestampOrSpecial, segments, leaderEpochCache,
+                new TimestampLookup.Offsets(logStartOffset, localLogStartOffset, highestOffsetInRemoteStorage,
+                        config.remoteStorageEnable()), endOffset);
+    }
+
+    /** The leader epoch of the record at {@code offset}, if the leader-epoch cache knows it. */
+    public OptionalInt epochForOffset(long offset) {
+        return leaderEpochCache.epochForOffset(offset);
+    }
+
+    /**
+     * The sealed segments not yet in the remote tier (base offset above
+     * {@link #highestOffsetInRemoteStorage()}), oldest first; empty without remote storage. Every
+     * returned segment lies wholly below the high watermark.
+     */
+    public List<SealedSegment> segmentsToUpload() {
+        if (!config.remoteStorageEnable()) {
+            return List.of();
+        }
+        long uploadedUpTo = highestOffsetInRemoteStorage;
+        long highWatermark = highWatermark();
+        List<LogSegment> all = segments.values();
+        List<SealedSegment> candidates = new ArrayList<>();
+        for (int i = 0; i + 1 < all.size(); i++) {
+            LogSegment segment = all.get(i);
+            long nextOffset = all.get(i + 1).baseOffset();
+            if (nextOffset - 1 <= uploadedUpTo || segment.size() == 0) {
+                continue;
+            }
+            if (nextOffset > highWatermark) {
+                break;
+            }
+            Path snapshot = SegmentFiles.producerSnapshotFile(dir, nextOffset);
+            candidates.add(new SealedSegment(topicPartition, topicId, segment.baseOffset(), nextOffset,
+                    segment.maxTimestampSoFar(), segment.size(), segment.log().file().toPath(),
+                    segment.offsetIndex().file(), segment.timeIndex().file(),
+                    Files.exists(snapshot) ? Optional.of(snapshot) : Optional.empty(),
+                    leaderEpochCache.entriesBetween(segment.baseOffset(), nextOffset)));
+        }
+        return candidates;
+    }
+
+    /**
+     * Records a confirmed upload: every offset up to {@code offset} is in the remote tier, so local
+     * retention may delete the segments below it. Never moves backwards.
+     */
+    public void updateHighestOffsetInRemoteStorage(long offset) {
+        lock.lock();
+        try {
+            if (offset > highestOffsetInRemoteStorage) {
+                highestOffsetInRemoteStorage = offset;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Raises the log start offset to the remote tier's start (after remote retention deleted remote
+     * segments, or at start-up once the remote log is known): never lowers it and never above the
+     * local log start offset. A log without remote storage is unchanged.
+     */
+    public void updateLogStartOffsetFromRemoteTier(long remoteLogStartOffset) {
+        lock.lock();
+        try {
+            if (!config.remoteStorageEnable() || closed) {
+                return;
+            }
+            long target = Math.min(remoteLogStartOffset, localLogStartOffset);
+            if (target > logStartOffset) {
+                incrementLogStartOffset(target);
+            }
+        } catch (IOException e) {
+            throw storageException("moving the log start offset of", e);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -339,6 +453,9 @@ public final class PartitionLog {
             }
             LogConfig currentConfig = config;
             int deleted = deleteSegmentsLocked(RetentionPolicy.belowLogStartOffset(logStartOffset));
+            if (currentConfig.remoteStorageEnable()) {
+                return deleted + deleteUploadedSegmentsLocked(currentConfig, nowMs);
+            }
             if (currentConfig.retentionBytes() >= 0) {
                 deleted += deleteSegmentsLocked(RetentionPolicy.bySize(segments.sizeInBytes(),
                         currentConfig.retentionBytes()));
@@ -352,6 +469,26 @@ public final class PartitionLog {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Local retention of a tiered log: only segments confirmed in the remote tier, by
+     * local.retention.bytes (counted over the local log) and local.retention.ms.
+     */
+    private int deleteUploadedSegmentsLocked(LogConfig currentConfig, long nowMs) throws IOException {
+        int deleted = 0;
+        long uploadedUpTo = highestOffsetInRemoteStorage;
+        long localRetentionBytes = currentConfig.effectiveLocalRetentionBytes();
+        if (localRetentionBytes >= 0) {
+            deleted += deleteSegmentsLocked(RetentionPolicy.uploaded(uploadedUpTo,
+                    RetentionPolicy.bySize(segments.sizeInBytes(), localRetentionBytes)));
+        }
+        long localRetentionMs = currentConfig.effectiveLocalRetentionMs();
+        if (localRetentionMs >= 0) {
+            deleted += deleteSegmentsLocked(RetentionPolicy.uploaded(uploadedUpTo,
+                    RetentionPolicy.byTime(nowMs, localRetentionMs)));
+        }
+        return deleted;
     }
 
     private int deleteSegmentsLocked(RetentionPolicy policy) throws IOException {
@@ -368,8 +505,12 @@ public final class PartitionLog {
         }
         if (!deletable.isEmpty()) {
             LogSegment firstKept = segments.higherSegment(deletable.get(deletable.size() - 1).baseOffset());
-            // Raise the start offset before the segments disappear so readers never find a hole below it.
-            if (firstKept.baseOffset() > logStartOffset) {
+            // Raise the start offsets before the segments disappear so readers never find a hole below
+            // them. With a remote tier the deleted segments stay readable there: only the local start moves.
+            if (firstKept.baseOffset() > localLogStartOffset) {
+                localLogStartOffset = firstKept.baseOffset();
+            }
+            if (!config.remoteStorageEnable() && firstKept.baseOffset() > logStartOffset) {
                 incrementLogStartOffset(firstKept.baseOffset());
             }
             for (LogSegment doomed : deletable) {
@@ -377,14 +518,19 @@ public final class PartitionLog {
             }
             deleter.deleteAsync(deletable, config.fileDeleteDelayMs());
             producerState.deleteSnapshotsBefore(firstKept.baseOffset());
-            log.info("Deleted {} segment(s) of {} ({}), log start offset now {}", deletable.size(), topicPartition,
-                    policy, logStartOffset);
+            log.info("Deleted {} local segment(s) of {} ({}), log start offset now {}, local log start offset {}",
+                    deletable.size(), topicPartition, policy, logStartOffset, localLogStartOffset);
         }
         return deletable.size();
     }
 
     private void incrementLogStartOffset(long newLogStartOffset) throws IOException {
         logStartOffset = newLogStartOffset;
+        if (newLogStartOffset > localLogStartOffset && newLogStartOffset <= logEndOffset()) {
+            // DeleteRecords beyond the local start: the local log starts there too (its first
+            // segment may still hold lower offsets, as without a remote tier).
+            localLogStartOffset = newLogStartOffset;
+        }
         leaderEpochCache.truncateFromStart(newLogStartOffset);
         logStartOffsetListener.accept(this);
     }

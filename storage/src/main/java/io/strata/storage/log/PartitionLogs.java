@@ -447,12 +447,16 @@ public final class PartitionLogs implements Closeable {
         }
     }
 
-    /** Only log start offsets above the first segment's base offset need a checkpoint (as in Kafka). */
+    /**
+     * Only log start offsets above the first segment's base offset need a checkpoint, and every log
+     * start offset of a tiered log, which may lie below its local segments (as in Kafka).
+     */
     private void checkpointLogStartOffsets(LogDir logDir) throws IOException {
         synchronized (logDir) {
             Map<TopicPartition, Long> offsets = new HashMap<>();
             for (PartitionLog partitionLog : logsIn(logDir)) {
-                if (partitionLog.logStartOffset() > partitionLog.firstSegmentBaseOffset()) {
+                if (partitionLog.config().remoteStorageEnable()
+                        || partitionLog.logStartOffset() > partitionLog.firstSegmentBaseOffset()) {
                     offsets.put(partitionLog.topicPartition(), partitionLog.logStartOffset());
                 }
             }

@@ -36,6 +36,25 @@ interface RetentionPolicy {
         return deletable;
     }
 
+    /**
+     * {@code policy}, restricted to segments wholly in the remote tier (last offset at or below
+     * {@code highestOffsetInRemoteStorage}): a tiered log deletes nothing locally before it is uploaded.
+     */
+    static RetentionPolicy uploaded(long highestOffsetInRemoteStorage, RetentionPolicy policy) {
+        return new RetentionPolicy() {
+            @Override
+            public boolean shouldDelete(LogSegment segment, LogSegment next) {
+                return next != null && next.baseOffset() - 1 <= highestOffsetInRemoteStorage
+                        && policy.shouldDelete(segment, next);
+            }
+
+            @Override
+            public String toString() {
+                return "local " + policy + ", uploaded up to offset " + highestOffsetInRemoteStorage;
+            }
+        };
+    }
+
     /** Segments wholly below the log start offset (after DeleteRecords or a checkpointed start). */
     static RetentionPolicy belowLogStartOffset(long logStartOffset) {
         return new RetentionPolicy() {
