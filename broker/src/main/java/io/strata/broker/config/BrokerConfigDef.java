@@ -87,7 +87,7 @@ final class BrokerConfigDef {
     static final List<String> KNOWN_COMPRESSION_TYPES =
             List.of("uncompressed", "zstd", "lz4", "snappy", "gzip", PRODUCER_COMPRESSION);
 
-    static final ConfigDef DEF = new ConfigDef()
+    static final ConfigDef DEF = RemoteStorageConfigs.define(new ConfigDef()
             // Server basics
             .define(NODE_ID_CONFIG, INT, 1, Range.atLeast(0), HIGH,
                     "The id of this broker. Stored in meta.properties of every log dir on first start; a later "
@@ -229,7 +229,7 @@ final class BrokerConfigDef {
             .define(GROUP_MAX_SESSION_TIMEOUT_MS_CONFIG, INT, 1_800_000, MEDIUM,
                     "The largest session timeout a group member may ask for (INVALID_SESSION_TIMEOUT above).")
             .define(GROUP_MAX_SIZE_CONFIG, INT, Integer.MAX_VALUE, Range.atLeast(1), MEDIUM,
-                    "The largest number of members a group may have (GROUP_MAX_SIZE_REACHED beyond).");
+                    "The largest number of members a group may have (GROUP_MAX_SIZE_REACHED beyond)."));
 
     private BrokerConfigDef() {
     }

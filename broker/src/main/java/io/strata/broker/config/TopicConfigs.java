@@ -78,6 +78,12 @@ public final class TopicConfigs {
                     TopicConfig.SEGMENT_MS_DOC)
             .define(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, BOOLEAN, false, MEDIUM,
                     TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_DOC)
+            .define(TopicConfig.REMOTE_LOG_STORAGE_ENABLE_CONFIG, BOOLEAN, false, MEDIUM,
+                    TopicConfig.REMOTE_LOG_STORAGE_ENABLE_DOC)
+            .define(TopicConfig.LOCAL_LOG_RETENTION_MS_CONFIG, LONG, -2L, Range.atLeast(-2), MEDIUM,
+                    TopicConfig.LOCAL_LOG_RETENTION_MS_DOC)
+            .define(TopicConfig.LOCAL_LOG_RETENTION_BYTES_CONFIG, LONG, -2L, Range.atLeast(-2), MEDIUM,
+                    TopicConfig.LOCAL_LOG_RETENTION_BYTES_DOC)
             .defineInternal(INTERNAL_SEGMENT_BYTES_CONFIG, INT, null, null, LOW,
                     "The maximum size of a segment, without the lower bound of segment.bytes; for tests.");
 
@@ -146,7 +152,12 @@ public final class TopicConfigs {
                 (Integer) values.get(TopicConfig.SEGMENT_INDEX_BYTES_CONFIG),
                 (Long) values.get(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG),
                 (Long) values.get(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG),
-                (Long) values.get(TopicConfig.FLUSH_MS_CONFIG));
+                (Long) values.get(TopicConfig.FLUSH_MS_CONFIG),
+                // Without the broker's master switch no topic is tiered (Kafka refuses such topics).
+                (Boolean) values.get(TopicConfig.REMOTE_LOG_STORAGE_ENABLE_CONFIG)
+                        && (Boolean) broker.value(RemoteStorageConfigs.REMOTE_LOG_STORAGE_SYSTEM_ENABLE_CONFIG),
+                (Long) values.get(TopicConfig.LOCAL_LOG_RETENTION_MS_CONFIG),
+                (Long) values.get(TopicConfig.LOCAL_LOG_RETENTION_BYTES_CONFIG));
     }
 
     /**
@@ -260,6 +271,12 @@ public final class TopicConfigs {
                 List.of(BrokerConfig.LOG_ROLL_MS_CONFIG, BrokerConfig.LOG_ROLL_HOURS_CONFIG));
         synonyms.put(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG,
                 List.of(BrokerConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG));
+        synonyms.put(TopicConfig.REMOTE_LOG_STORAGE_ENABLE_CONFIG,
+                List.of(RemoteStorageConfigs.LOG_REMOTE_STORAGE_ENABLE_CONFIG));
+        synonyms.put(TopicConfig.LOCAL_LOG_RETENTION_MS_CONFIG,
+                List.of(RemoteStorageConfigs.LOG_LOCAL_RETENTION_MS_CONFIG));
+        synonyms.put(TopicConfig.LOCAL_LOG_RETENTION_BYTES_CONFIG,
+                List.of(RemoteStorageConfigs.LOG_LOCAL_RETENTION_BYTES_CONFIG));
         return Map.copyOf(synonyms);
     }
 }

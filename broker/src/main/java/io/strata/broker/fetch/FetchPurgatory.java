@@ -3,6 +3,8 @@ package io.strata.broker.fetch;
 import io.netty.util.Timer;
 import io.strata.broker.dispatch.StorageExecutors;
 import io.strata.storage.log.PartitionLog;
+import io.strata.tiering.RemoteLogManager;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
@@ -34,14 +36,33 @@ public final class FetchPurgatory implements AutoCloseable {
     private final Set<DelayedFetch> waiting = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
+    private final RemoteLogManager remote;
+    private final long remoteFetchMaxWaitMs;
+
     public FetchPurgatory(Timer timer, Executor readExecutor) {
+        this(timer, readExecutor, null, 500L);
+    }
+
+    /**
+     * @param remote               the remote tier, or null without tiered storage
+     * @param remoteFetchMaxWaitMs remote.fetch.max.wait.ms: how long a fetch waits for its remote reads
+     */
+    public FetchPurgatory(Timer timer, Executor readExecutor, RemoteLogManager remote, long remoteFetchMaxWaitMs) {
         this.timer = timer;
         this.readExecutor = readExecutor;
+        this.remote = remote;
+        this.remoteFetchMaxWaitMs = remoteFetchMaxWaitMs;
     }
 
     /** A purgatory whose reads run on any storage thread. */
     public static FetchPurgatory onStorageThreads(Timer timer, StorageExecutors storage) {
-        return new FetchPurgatory(timer, command -> storage.any().execute(command));
+        return onStorageThreads(timer, storage, null, 500L);
+    }
+
+    /** A purgatory whose reads run on any storage thread and whose remote-tier reads go to {@code remote}. */
+    public static FetchPurgatory onStorageThreads(Timer timer, StorageExecutors storage, RemoteLogManager remote,
+                                                  long remoteFetchMaxWaitMs) {
+        return new FetchPurgatory(timer, command -> storage.any().execute(command), remote, remoteFetchMaxWaitMs);
     }
 
     /**
@@ -54,8 +75,12 @@ public final class FetchPurgatory implements AutoCloseable {
         try {
             readExecutor.execute(() -> {
                 try {
-                    LinkedHashMap<FetchKey, PartitionData> read = FetchReader.read(targets, params);
-                    if (params.maxWaitMs() <= 0 || targets.isEmpty()
+                    List<FetchReader.RemoteRead> remoteReads = new ArrayList<>();
+                    LinkedHashMap<FetchKey, PartitionData> read = FetchReader.read(targets, params, remoteReads);
+                    if (!remoteReads.isEmpty()) {
+                        // Answered when the remote reads are done (or remote.fetch.max.wait.ms), never parked.
+                        RemoteFetch.start(read, remoteReads, remote, timer, remoteFetchMaxWaitMs, result);
+                    } else if (params.maxWaitMs() <= 0 || targets.isEmpty()
                             || FetchReader.isSatisfied(read, params.minBytes())) {
                         result.complete(read);
                     } else {

@@ -38,15 +38,38 @@ public final class FetchReader {
     private FetchReader() {
     }
 
-    /** Reads every target in order under the request's byte limit. */
+    /** Reads every target in order under the request's byte limit; partitions in the remote tier read empty. */
     public static LinkedHashMap<FetchKey, PartitionData> read(List<ReadTarget> targets, FetchParams params) {
+        return read(targets, params, null);
+    }
+
+    /**
+     * Reads every target in order under the request's byte limit. A partition whose fetch offset is
+     * in the remote tier gets partition data without records, and, when {@code remoteReads} is given,
+     * an entry there saying what to read remotely: its share of the byte limit is reserved whole, so
+     * the response never exceeds the limit whatever the remote reads return.
+     */
+    public static LinkedHashMap<FetchKey, PartitionData> read(List<ReadTarget> targets, FetchParams params,
+                                                              List<RemoteRead> remoteReads) {
         LinkedHashMap<FetchKey, PartitionData> results = new LinkedHashMap<>();
         int bytesLeft = Math.max(0, params.maxBytes());
         boolean minOneMessage = true;
         for (ReadTarget target : targets) {
             int maxBytes = Math.max(0, Math.min(target.fetch().maxBytes(), bytesLeft));
             PartitionData data = readPartition(target, maxBytes, minOneMessage, params);
-            int size = FetchResponse.recordsSize(data);
+            int size = 0;
+            if (data != REMOTE_MARKER) {
+                size = FetchResponse.recordsSize(data);
+            } else {
+                PartitionLog partitionLog = target.log();
+                data = partitionData(target.fetch(), partitionLog.highWatermark(), partitionLog.logStartOffset(),
+                        params).setRecords(MemoryRecords.EMPTY);
+                if (remoteReads != null && maxBytes > 0) {
+                    remoteReads.add(new RemoteRead(target, data, maxBytes, minOneMessage));
+                    minOneMessage = false;
+                    size = maxBytes;
+                }
+            }
             if (size > 0) {
                 minOneMessage = false;
             }
@@ -55,6 +78,20 @@ public final class FetchReader {
         }
         return results;
     }
+
+    /**
+     * A partition of a fetch to read from the remote tier.
+     *
+     * @param target        the partition and its log
+     * @param data          its partition data in the response (records to be set)
+     * @param maxBytes      the bytes reserved for it
+     * @param minOneMessage whether it may return one batch larger than {@code maxBytes}
+     */
+    public record RemoteRead(ReadTarget target, PartitionData data, int maxBytes, boolean minOneMessage) {
+    }
+
+    /** Returned by readPartition for a fetch offset in the remote tier; never leaves this class. */
+    private static final PartitionData REMOTE_MARKER = new PartitionData();
 
     /**
      * Whether results answer a fetch now: they carry {@code minBytes} of records, or a partition
@@ -90,6 +127,9 @@ public final class FetchReader {
                                 .setEndOffset(diverging.endOffset()));
             }
             FetchDataInfo info = partitionLog.read(fetch.fetchOffset(), maxBytes, minOneMessage);
+            if (info.inRemoteTier()) {
+                return REMOTE_MARKER;
+            }
             return partitionData(fetch, info.highWatermark(), info.logStartOffset(), params)
                     .setRecords(info.records());
         } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import io.strata.broker.dispatch.RequestContext;
 import io.strata.broker.dispatch.StorageExecutors;
 import io.strata.broker.metadata.TopicRegistry;
 import io.strata.storage.log.PartitionLog;
+import io.strata.tiering.RemoteLogManager;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,10 +41,17 @@ public final class ListOffsetsHandler implements ApiHandler {
 
     private final TopicRegistry topics;
     private final StorageExecutors storage;
+    private final RemoteLogManager remote;
 
     public ListOffsetsHandler(TopicRegistry topics, StorageExecutors storage) {
+        this(topics, storage, null);
+    }
+
+    /** @param remote the remote tier, searched first for timestamps of tiered partitions; null without one */
+    public ListOffsetsHandler(TopicRegistry topics, StorageExecutors storage, RemoteLogManager remote) {
         this.topics = topics;
         this.storage = storage;
+        this.remote = remote;
     }
 
     @Override
@@ -87,7 +95,7 @@ public final class ListOffsetsHandler implements ApiHandler {
                 }
                 long target = partition.timestamp();
                 boolean withLeaderEpoch = ctx.apiVersion() >= FIRST_LEADER_EPOCH_VERSION;
-                lookups.add(storage.onAny(() -> partitionLog.get().fetchOffsetByTimestamp(target))
+                lookups.add(lookup(partitionLog.get(), target)
                         .handle((found, failure) -> {
                             complete(partitionResponse, tp, found, failure, withLeaderEpoch);
                             return null;
@@ -95,6 +103,19 @@ public final class ListOffsetsHandler implements ApiHandler {
             }
         }
         return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(done -> response);
+    }
+
+    /**
+     * A timestamp of a tiered partition is looked for in the remote segments first, as Kafka does;
+     * the local segments are searched when the remote tier has no match.
+     */
+    private CompletableFuture<Optional<TimestampAndOffset>> lookup(PartitionLog partitionLog, long target) {
+        if (remote == null || target < 0 || partitionLog.localLogStartOffset() <= partitionLog.logStartOffset()) {
+            return storage.onAny(() -> partitionLog.fetchOffsetByTimestamp(target));
+        }
+        return remote.findOffsetByTimestamp(partitionLog, target).thenCompose(found -> found.isPresent()
+                ? CompletableFuture.completedFuture(found)
+                : storage.onAny(() -> partitionLog.fetchOffsetByTimestamp(target)));
     }
 
     private static void complete(ListOffsetsPartitionResponse response, TopicPartition tp,

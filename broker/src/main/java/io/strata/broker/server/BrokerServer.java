@@ -2,6 +2,8 @@ package io.strata.broker.server;
 
 import io.netty.util.HashedWheelTimer;
 import io.strata.broker.config.BrokerConfig;
+import io.strata.broker.config.RemoteStorageConfigs;
+import io.strata.tiering.RemoteLogManager;
 import io.strata.broker.dispatch.ApiHandler;
 import io.strata.broker.dispatch.DispatchTable;
 import io.strata.broker.dispatch.StorageExecutors;
@@ -93,6 +95,7 @@ public final class BrokerServer implements AutoCloseable {
     private FetchPurgatory purgatory;
     private HashedWheelTimer groupTimer;
     private GroupCoordinator groupCoordinator;
+    private TieredStorage tieredStorage;
     private KafkaServer server;
 
     public BrokerServer(BrokerConfig config) {
@@ -116,9 +119,15 @@ public final class BrokerServer implements AutoCloseable {
             ProducerIdManager producerIds = ProducerIdManager.open(store.metadataDir());
             partitionLogs.startBackgroundTasks(initialConfig.logRetentionCheckIntervalMs(),
                     initialConfig.logFlushOffsetCheckpointIntervalMs());
+            tieredStorage = TieredStorage.startIfEnabled(initialConfig, partitionLogs, scheduler);
+            RemoteLogManager remote = tieredStorage == null ? null : tieredStorage.remoteLogManager();
+            if (remote != null) {
+                topics.addDeletionListener(deleted -> remote.onTopicDeleted(deleted.name()));
+            }
 
             fetchTimer = new HashedWheelTimer(daemonThreads("fetch-timer-"), 10, TimeUnit.MILLISECONDS);
-            purgatory = FetchPurgatory.onStorageThreads(fetchTimer, storage);
+            purgatory = FetchPurgatory.onStorageThreads(fetchTimer, storage, remote,
+                    RemoteStorageConfigs.settings(initialConfig).remoteFetchMaxWaitMs());
             FetchSessionCache sessions = new FetchSessionCache(FETCH_SESSION_SLOTS, FETCH_SESSION_EVICTION_MS, Time.SYSTEM);
             FetchHandler fetch = new FetchHandler(topics, sessions, purgatory, FETCH_MAX_BYTES);
 
@@ -164,7 +173,8 @@ public final class BrokerServer implements AutoCloseable {
                 new MetadataHandler(cfg, topics),
                 new ProduceHandler(topics, storage, 0),
                 fetch,
-                new ListOffsetsHandler(topics, storage),
+                new ListOffsetsHandler(topics, storage,
+                        tieredStorage == null ? null : tieredStorage.remoteLogManager()),
                 new OffsetForLeaderEpochHandler(topics),
                 new InitProducerIdHandler(producerIds, storage),
                 new DeleteRecordsHandler(topics, storage),
@@ -221,6 +231,11 @@ public final class BrokerServer implements AutoCloseable {
         return state.get();
     }
 
+    /** The remote log manager, or null without tiered storage. */
+    public RemoteLogManager remoteLogManager() {
+        return tieredStorage == null ? null : tieredStorage.remoteLogManager();
+    }
+
     /** Stops serving, then closes the logs cleanly (the next start needs no recovery). */
     @Override
     public synchronized void close() {
@@ -243,6 +258,7 @@ public final class BrokerServer implements AutoCloseable {
         if (groupTimer != null) {
             groupTimer.stop();
         }
+        closeQuietly("tiered storage", tieredStorage);
         closeQuietly("storage threads", storage);
         closeQuietly("partition logs", partitionLogs);
         if (scheduler != null) {

@@ -1,0 +1,271 @@
+package io.strata.tiering;
+
+import io.strata.storage.log.PartitionLog;
+import io.strata.tiering.metadata.ObjectKeys;
+import io.strata.tiering.metadata.RemoteLogMetadataStore;
+import io.strata.tiering.metadata.RemoteLogSegments;
+import io.strata.tiering.metadata.RemoteSegmentMetadata;
+import io.strata.tiering.read.RemoteReader;
+import io.strata.tiering.store.ObjectStore;
+import io.strata.tiering.upload.CopyRateLimiter;
+import io.strata.tiering.upload.RemotePartitionTask;
+import io.strata.tiering.upload.SegmentUploader;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.record.internal.FileRecords.TimestampAndOffset;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The remote tier of the broker's tiered partitions (Kafka's {@code RemoteLogManager}), a façade over:
+ * a {@link RemotePartitionTask} per tiered partition on the {@code remote-upload-N} threads (load
+ * the remote log, upload sealed segments, expire remote segments), the {@link RemoteReader} for
+ * fetches and ListOffsets below the local log start offset (its work on {@code remote-read-N}
+ * threads), and the bucket-backed {@link RemoteLogMetadataStore}.
+ *
+ * <pre>
+ *  Fetch / ListOffsets ──► read / findOffsetByTimestamp ──► RemoteReader ──► chunk + index caches ──► ObjectStore
+ *  PartitionLog ◄── segmentsToUpload / updateHighestOffsetInRemoteStorage ── RemotePartitionTask ──► ObjectStore
+ * </pre>
+ *
+ * <p>Failures of the remote tier surface per partition as {@link KafkaStorageException}
+ * (KAFKA_STORAGE_ERROR: the client retries), never as a failed request.
+ *
+ * <p>This class is thread-safe.
+ */
+public final class RemoteLogManager implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RemoteLogManager.class);
+
+    private final RemoteLogManagerConfig config;
+    private final ObjectStore store;
+    private final RemoteLogMetadataStore metadataStore;
+    private final SegmentUploader uploader;
+    private final RemoteReader reader;
+    private final Time time;
+    private final ScheduledThreadPoolExecutor uploadPool;
+    private final ThreadPoolExecutor readPool;
+    private final Map<TopicPartition, Tiered> partitions = new ConcurrentHashMap<>();
+    private final RemoteLogMetrics metrics = new RemoteLogMetrics();
+
+    private record Tiered(RemotePartitionTask task, ScheduledFuture<?> schedule) {
+    }
+
+    public RemoteLogManager(RemoteLogManagerConfig config, ObjectStore store, ObjectKeys keys, Time time) {
+        this.config = config;
+        this.store = store;
+        this.time = time;
+        this.metadataStore = new RemoteLogMetadataStore(store, keys);
+        this.uploadPool = new ScheduledThreadPoolExecutor(config.uploadThreads(), named("remote-upload-"));
+        this.uploadPool.setRemoveOnCancelPolicy(true);
+        this.readPool = new ThreadPoolExecutor(config.readerThreads(), config.readerThreads(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(config.readerMaxPendingTasks()), named("remote-read-"));
+        this.uploader = new SegmentUploader(store, metadataStore,
+                new CopyRateLimiter(config.copyMaxBytesPerSecond(), time), time);
+        this.reader = new RemoteReader(store, keys, config.readConfig(), readPool);
+    }
+
+    /**
+     * Starts or stops tiering {@code partitionLog} according to its {@code remote.storage.enable}:
+     * call when a log is loaded or created and when its config changes.
+     */
+    public void onLogConfigured(PartitionLog partitionLog) {
+        TopicPartition tp = partitionLog.topicPartition();
+        if (!partitionLog.config().remoteStorageEnable()) {
+            Tiered removed = partitions.remove(tp);
+            if (removed != null) {
+                stop(removed);
+            }
+            return;
+        }
+        partitions.computeIfAbsent(tp, key -> {
+            RemotePartitionTask task = new RemotePartitionTask(partitionLog, metadataStore, uploader, time,
+                    config.retryBackoffMs(), metrics);
+            ScheduledFuture<?> schedule = uploadPool.scheduleWithFixedDelay(task, 0, config.taskIntervalMs(),
+                    TimeUnit.MILLISECONDS);
+            return new Tiered(task, schedule);
+        });
+    }
+
+    /** Stops tiering the partitions of a deleted topic and deletes their remote objects. */
+    public void onTopicDeleted(String topic) {
+        for (Tiered tiered : List.copyOf(partitions.values())) {
+            if (tiered.task().partitionLog().topicPartition().topic().equals(topic)) {
+                onPartitionDeleted(tiered.task().partitionLog());
+            }
+        }
+    }
+
+    /** Stops tiering a deleted partition and deletes all of its remote objects (Kafka deletes them too). */
+    public CompletableFuture<Void> onPartitionDeleted(PartitionLog partitionLog) {
+        Tiered removed = partitions.remove(partitionLog.topicPartition());
+        if (removed == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        stop(removed);
+        String prefix = metadataStore.keys().partitionPrefix(partitionLog.topicPartition(), partitionLog.topicId());
+        return store.list(prefix)
+                .thenCompose(objects -> store.delete(objects.stream().map(ObjectStore.ObjectSummary::key).toList()))
+                .whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        log.warn("Could not delete the remote objects of deleted partition {}: {}",
+                                partitionLog.topicPartition(), failure.toString());
+                    } else {
+                        log.info("Deleted the remote log of deleted partition {}", partitionLog.topicPartition());
+                    }
+                });
+    }
+
+    /**
+     * Reads from the remote tier at {@code fetchOffset} (below the local log start offset), from one
+     * remote segment. Fails with {@link OffsetOutOfRangeException} if no remote segment holds it and
+     * with {@link KafkaStorageException} when the remote tier cannot serve it now.
+     */
+    public CompletableFuture<MemoryRecords> read(PartitionLog partitionLog, long fetchOffset, int maxBytes,
+                                                 boolean minOneMessage) {
+        RemoteLogSegments segments = loadedSegments(partitionLog);
+        if (segments == null) {
+            return notReady(partitionLog);
+        }
+        RemoteSegmentMetadata segment = segments.segmentFor(fetchOffset);
+        if (segment == null) {
+            return CompletableFuture.failedFuture(new OffsetOutOfRangeException("Offset " + fetchOffset + " of "
+                    + partitionLog.topicPartition() + " is in no remote segment"));
+        }
+        long readOffset = Math.max(fetchOffset, segment.baseOffset());
+        return storageErrors(reader.read(segment, segments.next(segment), readOffset, maxBytes, minOneMessage),
+                partitionLog, fetchOffset);
+    }
+
+    /**
+     * ListOffsets by timestamp over the remote tier: the first offset at or after
+     * {@code max(logStartOffset, ...)} whose timestamp reaches {@code timestamp}, or empty if no remote
+     * segment has one (then the local segments are searched).
+     */
+    public CompletableFuture<Optional<TimestampAndOffset>> findOffsetByTimestamp(PartitionLog partitionLog,
+                                                                                 long timestamp) {
+        RemoteLogSegments segments = loadedSegments(partitionLog);
+        if (segments == null) {
+            return notReady(partitionLog);
+        }
+        long logStartOffset = partitionLog.logStartOffset();
+        CompletableFuture<Optional<TimestampAndOffset>> result = CompletableFuture.completedFuture(Optional.empty());
+        for (RemoteSegmentMetadata segment : segments.all()) {
+            if (segment.endOffset() < logStartOffset || segment.maxTimestamp() < timestamp) {
+                continue;
+            }
+            result = result.thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found)
+                    : reader.findOffsetByTimestamp(segment, timestamp, logStartOffset));
+        }
+        return storageErrors(result, partitionLog, timestamp);
+    }
+
+    /** Whether the remote log of a tiered partition has been loaded (reads can be served). */
+    public boolean isLoaded(TopicPartition tp) {
+        Tiered tiered = partitions.get(tp);
+        return tiered != null && tiered.task().segments() != null;
+    }
+
+    public RemoteLogMetrics metrics() {
+        return metrics;
+    }
+
+    public ObjectStore store() {
+        return store;
+    }
+
+    public RemoteReader reader() {
+        return reader;
+    }
+
+    /** Bytes of sealed segments of tiered partitions not yet uploaded. */
+    public long uploadLagBytes() {
+        long lag = 0;
+        for (Tiered tiered : partitions.values()) {
+            lag += tiered.task().partitionLog().segmentsToUpload().stream().mapToLong(s -> s.sizeInBytes()).sum();
+        }
+        return lag;
+    }
+
+    /** Sealed segments of tiered partitions not yet uploaded. */
+    public int uploadLagSegments() {
+        int lag = 0;
+        for (Tiered tiered : partitions.values()) {
+            lag += tiered.task().partitionLog().segmentsToUpload().size();
+        }
+        return lag;
+    }
+
+    @Override
+    public void close() {
+        for (Tiered tiered : partitions.values()) {
+            stop(tiered);
+        }
+        partitions.clear();
+        uploadPool.shutdownNow();
+        readPool.shutdownNow();
+        try {
+            if (!uploadPool.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("Upload threads did not stop within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.close();
+    }
+
+    private RemoteLogSegments loadedSegments(PartitionLog partitionLog) {
+        Tiered tiered = partitions.get(partitionLog.topicPartition());
+        return tiered == null ? null : tiered.task().segments();
+    }
+
+    private static <T> CompletableFuture<T> notReady(PartitionLog partitionLog) {
+        return CompletableFuture.failedFuture(new KafkaStorageException("The remote log of "
+                + partitionLog.topicPartition() + " is not loaded yet"));
+    }
+
+    /** Kafka API errors pass; anything else (store down, corrupt object) becomes KAFKA_STORAGE_ERROR. */
+    private <T> CompletableFuture<T> storageErrors(CompletableFuture<T> future, PartitionLog partitionLog, long at) {
+        return future.exceptionally(failure -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            metrics.onReadError();
+            if (cause instanceof ApiException api && !(api instanceof org.apache.kafka.common.errors.CorruptRecordException)) {
+                throw new CompletionException(api);
+            }
+            log.warn("Remote read of {} at {} failed: {}", partitionLog.topicPartition(), at, cause.toString());
+            throw new CompletionException(new KafkaStorageException("Remote read of "
+                    + partitionLog.topicPartition() + " failed: " + cause.getMessage(), cause));
+        });
+    }
+
+    private static void stop(Tiered tiered) {
+        tiered.task().cancel();
+        tiered.schedule().cancel(false);
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + counter.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
