@@ -183,6 +183,8 @@ public final class S3ObjectStore implements ObjectStore {
     /**
      * {@inheritDoc} A {@code position} at or past the end of the object fails (S3 answers 416
      * InvalidRange, {@link Kind#FATAL}); a {@code length} of 0 returns an empty buffer without a request.
+     *
+     * @throws IllegalArgumentException if {@code position} or {@code length} is negative
      */
     @Override
     public CompletableFuture<ByteBuffer> getRange(String key, long position, int length) {
