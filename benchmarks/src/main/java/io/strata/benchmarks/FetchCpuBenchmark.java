@@ -119,6 +119,8 @@ public final class FetchCpuBenchmark {
         overrides.put("log.dirs", logDir.toAbsolutePath().toString());
         overrides.put("num.partitions", "1");
         overrides.put("auto.create.topics.enable", "false");
+        // Local fetch CPU only: no uploads running beside the reads.
+        overrides.put("remote.log.storage.system.enable", "false");
 
         ChildProcess broker = ChildProcess.start("strata", launcher.command(overrides),
                 launcher.environment(logbackConfig), workDir, workDir.resolve("broker.out"));

@@ -177,7 +177,7 @@ public final class ReportRenderer {
                 .append("-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 ")
                 .append("-XX:+ExplicitGCInvokesConcurrent`, GC log, INFO logging to `server.log`.\n");
         md.append("- ").append(context.candidate()).append(": `bin/strata-server-start.sh config/server.properties` ")
-                .append("(`-Xms256m -Xmx1g`), overriding only the listener and `log.dirs`.\n");
+                .append("(`-Xms256m -Xmx1g`), overriding only the listener, `log.dirs` and `remote.log.storage.system.enable=false` (Kafka does not tier either).\n");
         md.append("- Clients: Apache Kafka ").append(machine.kafkaVersion()).append("'s `ProducerPerformance` ")
                 .append("(1 KiB records, `--throughput -1`, `batch.size=65536 linger.ms=5`, one topic per workload ")
                 .append("created beforehand), `ConsumerPerformance` (reads each topic back, `--num-records` = records ")

@@ -54,6 +54,8 @@ public final class StrataBroker implements BrokerUnderTest {
         overrides.put("listeners", "PLAINTEXT://" + Loopback.HOST + ":" + port);
         overrides.put("advertised.listeners", "PLAINTEXT://" + Loopback.HOST + ":" + port);
         overrides.put("log.dirs", dataDir.toAbsolutePath().toString());
+        // The Kafka it is compared with does not tier: neither does Strata here (same work per byte).
+        overrides.put("remote.log.storage.system.enable", "false");
         ChildProcess process = ChildProcess.start(id(), launcher.command(overrides), launcher.environment(null),
                 runDir, runDir.resolve("broker.out"));
         return new RunningBroker(process, port);

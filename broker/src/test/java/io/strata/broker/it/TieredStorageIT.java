@@ -204,6 +204,33 @@ class TieredStorageIT {
         }
     }
 
+    @Test
+    void shouldStillServeTheRemoteTierAfterARestartWithTheLocalDataKept() throws Exception {
+        // given
+        awaitTiered();
+
+        // when: the broker restarts and reloads its remote logs from the bucket
+        broker.restart();
+
+        // then
+        TopicPartition tp = new TopicPartition(TOPIC, 0);
+        try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(Map.of(
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000))) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            Poll.until(Duration.ofSeconds(60), "every record of " + tp + " after the restart", () -> {
+                records.addAll(consumer.poll(Duration.ofMillis(100)).records(tp));
+                return records.size() >= RECORDS_PER_PARTITION;
+            });
+            for (int i = 0; i < RECORDS_PER_PARTITION; i++) {
+                assertEquals(i, records.get(i).offset());
+                assertArrayEquals(value(0, i), records.get(i).value());
+            }
+        }
+        awaitTiered();
+    }
+
     /** Waits until every partition's sealed segments are uploaded and deleted locally. */
     private static void awaitTiered() {
         try (Admin admin = broker.admin()) {
