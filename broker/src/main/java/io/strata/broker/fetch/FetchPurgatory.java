@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 
 /**
@@ -36,18 +37,19 @@ public final class FetchPurgatory implements AutoCloseable {
     private final Set<DelayedFetch> waiting = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private final RemoteLogManager remote;
+    private final Supplier<RemoteLogManager> remote;
     private final long remoteFetchMaxWaitMs;
 
     public FetchPurgatory(Timer timer, Executor readExecutor) {
-        this(timer, readExecutor, null, 500L);
+        this(timer, readExecutor, () -> null, 500L);
     }
 
     /**
-     * @param remote               the remote tier, or null without tiered storage
+     * @param remote               the remote tier; supplies null without tiered storage (or before it started)
      * @param remoteFetchMaxWaitMs remote.fetch.max.wait.ms: how long a fetch waits for its remote reads
      */
-    public FetchPurgatory(Timer timer, Executor readExecutor, RemoteLogManager remote, long remoteFetchMaxWaitMs) {
+    public FetchPurgatory(Timer timer, Executor readExecutor, Supplier<RemoteLogManager> remote,
+                          long remoteFetchMaxWaitMs) {
         this.timer = timer;
         this.readExecutor = readExecutor;
         this.remote = remote;
@@ -56,12 +58,12 @@ public final class FetchPurgatory implements AutoCloseable {
 
     /** A purgatory whose reads run on any storage thread. */
     public static FetchPurgatory onStorageThreads(Timer timer, StorageExecutors storage) {
-        return onStorageThreads(timer, storage, null, 500L);
+        return onStorageThreads(timer, storage, () -> null, 500L);
     }
 
     /** A purgatory whose reads run on any storage thread and whose remote-tier reads go to {@code remote}. */
-    public static FetchPurgatory onStorageThreads(Timer timer, StorageExecutors storage, RemoteLogManager remote,
-                                                  long remoteFetchMaxWaitMs) {
+    public static FetchPurgatory onStorageThreads(Timer timer, StorageExecutors storage,
+                                                  Supplier<RemoteLogManager> remote, long remoteFetchMaxWaitMs) {
         return new FetchPurgatory(timer, command -> storage.any().execute(command), remote, remoteFetchMaxWaitMs);
     }
 
@@ -79,7 +81,7 @@ public final class FetchPurgatory implements AutoCloseable {
                     LinkedHashMap<FetchKey, PartitionData> read = FetchReader.read(targets, params, remoteReads);
                     if (!remoteReads.isEmpty()) {
                         // Answered when the remote reads are done (or remote.fetch.max.wait.ms), never parked.
-                        RemoteFetch.start(read, remoteReads, remote, timer, remoteFetchMaxWaitMs, result);
+                        RemoteFetch.start(read, remoteReads, remote.get(), timer, remoteFetchMaxWaitMs, result);
                     } else if (params.maxWaitMs() <= 0 || targets.isEmpty()
                             || FetchReader.isSatisfied(read, params.minBytes())) {
                         result.complete(read);

@@ -54,7 +54,7 @@ final class RemoteFetch {
         List<CompletableFuture<MemoryRecords>> futures = reads.stream().map(read -> {
             if (remote == null) {
                 return CompletableFuture.<MemoryRecords>failedFuture(new KafkaStorageException(
-                        "Tiered storage is disabled on this broker (remote.log.storage.system.enable=false)"));
+                        "The remote tier is not available (disabled, or still starting)"));
             }
             try {
                 return remote.read(read.target().log(), read.target().fetch().fetchOffset(), read.maxBytes(),

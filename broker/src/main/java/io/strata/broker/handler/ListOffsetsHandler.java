@@ -13,8 +13,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
@@ -41,14 +43,17 @@ public final class ListOffsetsHandler implements ApiHandler {
 
     private final TopicRegistry topics;
     private final StorageExecutors storage;
-    private final RemoteLogManager remote;
+    private final Supplier<RemoteLogManager> remote;
 
     public ListOffsetsHandler(TopicRegistry topics, StorageExecutors storage) {
-        this(topics, storage, null);
+        this(topics, storage, () -> null);
     }
 
-    /** @param remote the remote tier, searched first for timestamps of tiered partitions; null without one */
-    public ListOffsetsHandler(TopicRegistry topics, StorageExecutors storage, RemoteLogManager remote) {
+    /**
+     * @param remote the remote tier, searched first for timestamps of tiered partitions; it supplies
+     *               null without one (or before it has started)
+     */
+    public ListOffsetsHandler(TopicRegistry topics, StorageExecutors storage, Supplier<RemoteLogManager> remote) {
         this.topics = topics;
         this.storage = storage;
         this.remote = remote;
@@ -110,10 +115,15 @@ public final class ListOffsetsHandler implements ApiHandler {
      * the local segments are searched when the remote tier has no match.
      */
     private CompletableFuture<Optional<TimestampAndOffset>> lookup(PartitionLog partitionLog, long target) {
-        if (remote == null || target < 0 || partitionLog.localLogStartOffset() <= partitionLog.logStartOffset()) {
+        if (target < 0 || partitionLog.localLogStartOffset() <= partitionLog.logStartOffset()) {
             return storage.onAny(() -> partitionLog.fetchOffsetByTimestamp(target));
         }
-        return remote.findOffsetByTimestamp(partitionLog, target).thenCompose(found -> found.isPresent()
+        RemoteLogManager manager = remote.get();
+        if (manager == null) {
+            return CompletableFuture.failedFuture(new KafkaStorageException("The remote tier of "
+                    + partitionLog.topicPartition() + " is not available"));
+        }
+        return manager.findOffsetByTimestamp(partitionLog, target).thenCompose(found -> found.isPresent()
                 ? CompletableFuture.completedFuture(found)
                 : storage.onAny(() -> partitionLog.fetchOffsetByTimestamp(target)));
     }

@@ -48,6 +48,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -95,7 +96,7 @@ public final class BrokerServer implements AutoCloseable {
     private FetchPurgatory purgatory;
     private HashedWheelTimer groupTimer;
     private GroupCoordinator groupCoordinator;
-    private TieredStorage tieredStorage;
+    private volatile TieredStorage tieredStorage;
     private KafkaServer server;
 
     public BrokerServer(BrokerConfig config) {
@@ -120,10 +121,13 @@ public final class BrokerServer implements AutoCloseable {
             partitionLogs.startBackgroundTasks(initialConfig.logRetentionCheckIntervalMs(),
                     initialConfig.logFlushOffsetCheckpointIntervalMs());
             tieredStorage = TieredStorage.startIfEnabled(initialConfig, partitionLogs, scheduler);
-            RemoteLogManager remote = tieredStorage == null ? null : tieredStorage.remoteLogManager();
-            if (remote != null) {
-                topics.addDeletionListener(deleted -> remote.onTopicDeleted(deleted.name()));
-            }
+            Supplier<RemoteLogManager> remote = this::remoteLogManager;
+            topics.addDeletionListener(deleted -> {
+                RemoteLogManager manager = remote.get();
+                if (manager != null) {
+                    manager.onTopicDeleted(deleted.name());
+                }
+            });
 
             fetchTimer = new HashedWheelTimer(daemonThreads("fetch-timer-"), 10, TimeUnit.MILLISECONDS);
             purgatory = FetchPurgatory.onStorageThreads(fetchTimer, storage, remote,
@@ -173,8 +177,7 @@ public final class BrokerServer implements AutoCloseable {
                 new MetadataHandler(cfg, topics),
                 new ProduceHandler(topics, storage, 0),
                 fetch,
-                new ListOffsetsHandler(topics, storage,
-                        tieredStorage == null ? null : tieredStorage.remoteLogManager()),
+                new ListOffsetsHandler(topics, storage, this::remoteLogManager),
                 new OffsetForLeaderEpochHandler(topics),
                 new InitProducerIdHandler(producerIds, storage),
                 new DeleteRecordsHandler(topics, storage),
@@ -231,9 +234,10 @@ public final class BrokerServer implements AutoCloseable {
         return state.get();
     }
 
-    /** The remote log manager, or null without tiered storage. */
+    /** The remote log manager, or null without tiered storage (or until it has started). */
     public RemoteLogManager remoteLogManager() {
-        return tieredStorage == null ? null : tieredStorage.remoteLogManager();
+        TieredStorage tiered = tieredStorage;
+        return tiered == null ? null : tiered.remoteLogManager();
     }
 
     /** Stops serving, then closes the logs cleanly (the next start needs no recovery). */

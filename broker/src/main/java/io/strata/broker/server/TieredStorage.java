@@ -11,6 +11,7 @@ import io.strata.tiering.store.S3ObjectStore;
 import io.strata.tiering.store.S3ObjectStoreConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@link RemoteLogManager}, which a reconcile task keeps told of every partition log and its
  * {@code remote.storage.enable} (new topics and config changes are picked up within a second).
  *
+ * <p>It starts on its own thread, so the broker answers requests at once: until it is up (the
+ * embedded server takes about a second), reads of the remote tier get KAFKA_STORAGE_ERROR, which
+ * clients retry, and nothing is uploaded, so nothing local is deleted.
+ *
  * <p>This class is thread-safe.
  */
 final class TieredStorage implements AutoCloseable {
@@ -34,22 +39,37 @@ final class TieredStorage implements AutoCloseable {
     private static final String EMBEDDED_SECRET_KEY = "strata-embedded-store";
     private static final long RECONCILE_INTERVAL_MS = 1_000L;
 
-    private final EmbeddedS3Server embedded;
-    private final RemoteLogManager remoteLogManager;
-    private final ScheduledFuture<?> reconcile;
+    private final CompletableFuture<Started> started;
 
-    private TieredStorage(EmbeddedS3Server embedded, RemoteLogManager remoteLogManager, ScheduledFuture<?> reconcile) {
-        this.embedded = embedded;
-        this.remoteLogManager = remoteLogManager;
-        this.reconcile = reconcile;
+    private record Started(EmbeddedS3Server embedded, RemoteLogManager remoteLogManager, ScheduledFuture<?> reconcile) {
     }
 
-    /** Starts tiered storage if the broker enables it; null otherwise. */
+    private TieredStorage(CompletableFuture<Started> started) {
+        this.started = started;
+    }
+
+    /** Starts tiered storage in the background if the broker enables it; null otherwise. */
     static TieredStorage startIfEnabled(BrokerConfig config, PartitionLogs logs, ScheduledExecutorService scheduler) {
         RemoteStorageConfigs.Settings settings = RemoteStorageConfigs.settings(config);
         if (!settings.systemEnable()) {
             return null;
         }
+        CompletableFuture<Started> started = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                started.complete(start(settings, logs, scheduler));
+            } catch (RuntimeException e) {
+                log.error("Tiered storage failed to start; the remote tier stays unavailable", e);
+                started.completeExceptionally(e);
+            }
+        }, "tiered-storage-start");
+        starter.setDaemon(true);
+        starter.start();
+        return new TieredStorage(started);
+    }
+
+    private static Started start(RemoteStorageConfigs.Settings settings, PartitionLogs logs,
+                                 ScheduledExecutorService scheduler) {
         EmbeddedS3Server embedded = null;
         S3ObjectStoreConfig storeConfig;
         if (RemoteStorageConfigs.BACKEND_EMBEDDED.equals(settings.backend())) {
@@ -97,24 +117,33 @@ final class TieredStorage implements AutoCloseable {
         log.info("Tiered storage enabled: {} object store{}, bucket '{}', prefix '{}'", settings.backend(),
                 embedded != null ? " at " + embedded.endpoint() + " keeping objects in " + settings.embeddedDir() : "",
                 settings.bucket(), settings.prefix());
-        return new TieredStorage(embedded, manager, reconcile);
+        return new Started(embedded, manager, reconcile);
     }
 
+    /** The remote log manager once started; null before (or if it failed to start). */
     RemoteLogManager remoteLogManager() {
-        return remoteLogManager;
+        Started current = started.getNow(null);
+        return current == null ? null : current.remoteLogManager();
     }
 
-    /** The embedded S3 server, or null with an external store. */
-    EmbeddedS3Server embedded() {
-        return embedded;
+    /** Waits for the start to finish (for tests and callers that need the remote tier now). */
+    RemoteLogManager awaitStarted(long timeoutMs) throws Exception {
+        return started.get(timeoutMs, TimeUnit.MILLISECONDS).remoteLogManager();
     }
 
     @Override
     public void close() {
-        reconcile.cancel(false);
-        remoteLogManager.close();
-        if (embedded != null) {
-            embedded.close();
+        Started current;
+        try {
+            current = started.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("Tiered storage had not started when the broker stopped: {}", e.toString());
+            return;
+        }
+        current.reconcile().cancel(false);
+        current.remoteLogManager().close();
+        if (current.embedded() != null) {
+            current.embedded().close();
         }
     }
 }
