@@ -391,7 +391,8 @@ public final class PartitionLog {
     /**
      * Raises the log start offset to the remote tier's start (after remote retention deleted remote
      * segments, or at start-up once the remote log is known): never lowers it and never above the
-     * local log start offset. A log without remote storage is unchanged.
+     * high watermark. Beyond the local log start offset the local start moves too, and retention
+     * then deletes the local segments wholly below it. A log without remote storage is unchanged.
      */
     public void updateLogStartOffsetFromRemoteTier(long remoteLogStartOffset) {
         lock.lock();
@@ -399,7 +400,7 @@ public final class PartitionLog {
             if (!config.remoteStorageEnable() || closed) {
                 return;
             }
-            long target = Math.min(remoteLogStartOffset, localLogStartOffset);
+            long target = Math.min(remoteLogStartOffset, highWatermark());
             if (target > logStartOffset) {
                 incrementLogStartOffset(target);
             }

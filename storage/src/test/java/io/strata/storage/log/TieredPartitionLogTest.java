@@ -155,7 +155,7 @@ class TieredPartitionLogTest {
     }
 
     @Test
-    void shouldRaiseTheLogStartOffsetFromTheRemoteTierButNeverAboveTheLocalStart() {
+    void shouldRaiseTheLogStartOffsetFromTheRemoteTierButNeverAboveTheHighWatermark() {
         // given
         PartitionLog log = open(tieredConfig());
         appendBatches(log, 10);
@@ -167,9 +167,12 @@ class TieredPartitionLogTest {
         assertEquals(4L, log.logStartOffset());
         log.updateLogStartOffsetFromRemoteTier(2);
         assertEquals(4L, log.logStartOffset(), "never lowered");
-        log.updateLogStartOffsetFromRemoteTier(100);
-        assertEquals(12L, log.logStartOffset(), "capped at the local log start offset");
         assertThrows(OffsetOutOfRangeException.class, () -> log.read(3, 1024, true));
+        log.updateLogStartOffsetFromRemoteTier(14);
+        assertEquals(14L, log.logStartOffset(), "remote retention may pass the local start");
+        assertEquals(14L, log.localLogStartOffset());
+        log.updateLogStartOffsetFromRemoteTier(100);
+        assertEquals(20L, log.logStartOffset(), "capped at the high watermark");
     }
 
     @Test
