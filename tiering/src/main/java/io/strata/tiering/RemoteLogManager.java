@@ -19,11 +19,13 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.internal.FileRecords.TimestampAndOffset;
@@ -112,22 +114,21 @@ public final class RemoteLogManager implements AutoCloseable {
         }
     }
 
-    /** Stops tiering a deleted partition and deletes all of its remote objects (Kafka deletes them too). */
+    /**
+     * Stops tiering a deleted partition and deletes all of its remote objects (Kafka deletes them too),
+     * on an upload thread once any upload in progress has finished.
+     */
     public CompletableFuture<Void> onPartitionDeleted(PartitionLog partitionLog) {
         Tiered removed = partitions.remove(partitionLog.topicPartition());
         if (removed == null) {
             return CompletableFuture.completedFuture(null);
         }
         stop(removed);
-        String prefix = metadataStore.keys().partitionPrefix(partitionLog.topicPartition(), partitionLog.topicId());
-        return store.list(prefix)
-                .thenCompose(objects -> store.delete(objects.stream().map(ObjectStore.ObjectSummary::key).toList()))
+        return CompletableFuture.runAsync(removed.task()::deleteRemoteLog, uploadPool)
                 .whenComplete((done, failure) -> {
                     if (failure != null) {
-                        log.warn("Could not delete the remote objects of deleted partition {}: {}",
+                        log.warn("Could not delete the remote objects of deleted partition {} (left in the bucket): {}",
                                 partitionLog.topicPartition(), failure.toString());
-                    } else {
-                        log.info("Deleted the remote log of deleted partition {}", partitionLog.topicPartition());
                     }
                 });
     }
@@ -176,11 +177,6 @@ public final class RemoteLogManager implements AutoCloseable {
         return storageErrors(result, partitionLog, timestamp);
     }
 
-    /** Whether the remote log of a tiered partition has been loaded (reads can be served). */
-    public boolean isLoaded(TopicPartition tp) {
-        Tiered tiered = partitions.get(tp);
-        return tiered != null && tiered.task().segments() != null;
-    }
 
     public RemoteLogMetrics metrics() {
         return metrics;
@@ -246,7 +242,7 @@ public final class RemoteLogManager implements AutoCloseable {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             metrics.onReadError();
-            if (cause instanceof ApiException api && !(api instanceof org.apache.kafka.common.errors.CorruptRecordException)) {
+            if (cause instanceof ApiException api && !(api instanceof CorruptRecordException)) {
                 throw new CompletionException(api);
             }
             log.warn("Remote read of {} at {} failed: {}", partitionLog.topicPartition(), at, cause.toString());
@@ -260,7 +256,7 @@ public final class RemoteLogManager implements AutoCloseable {
         tiered.schedule().cancel(false);
     }
 
-    private static java.util.concurrent.ThreadFactory named(String prefix) {
+    private static ThreadFactory named(String prefix) {
         AtomicInteger counter = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, prefix + counter.getAndIncrement());

@@ -454,10 +454,18 @@ public final class BrokerConfig {
             ConfigDef.ConfigKey key = BrokerConfigDef.DEF.configKeys().get(name);
             ConfigDef.Type type = key == null ? null : key.type;
             Object value = value(name);
-            String valueString = value instanceof String s ? s : ConfigDef.convertToString(value, type);
+            // As Kafka: a password (the object store's secret key) is reported without its value.
+            boolean sensitive = type == ConfigDef.Type.PASSWORD;
+            String valueString = sensitive ? null
+                    : value instanceof String s ? s : ConfigDef.convertToString(value, type);
             List<DescribedConfig.Synonym> synonyms = synonyms(name, synonymGroup(name));
+            if (sensitive) {
+                synonyms = synonyms.stream()
+                        .map(synonym -> new DescribedConfig.Synonym(synonym.name(), null, synonym.source()))
+                        .toList();
+            }
             ConfigSource source = synonyms.isEmpty() ? ConfigSource.DEFAULT_CONFIG : synonyms.get(0).source();
-            described.add(new DescribedConfig(name, valueString, source, true, false, type,
+            described.add(new DescribedConfig(name, valueString, source, true, sensitive, type,
                     includeDocumentation && key != null ? key.documentation : null,
                     includeSynonyms ? synonyms : List.of()));
         }

@@ -3,7 +3,6 @@ package io.strata.broker.fetch;
 import io.netty.util.Timer;
 import io.strata.broker.dispatch.StorageExecutors;
 import io.strata.storage.log.PartitionLog;
-import io.strata.tiering.RemoteLogManager;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 
 /**
@@ -37,19 +35,18 @@ public final class FetchPurgatory implements AutoCloseable {
     private final Set<DelayedFetch> waiting = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private final Supplier<RemoteLogManager> remote;
+    private final RemoteTierReader remote;
     private final long remoteFetchMaxWaitMs;
 
     public FetchPurgatory(Timer timer, Executor readExecutor) {
-        this(timer, readExecutor, () -> null, 500L);
+        this(timer, readExecutor, RemoteTierReader.UNAVAILABLE, 500L);
     }
 
     /**
-     * @param remote               the remote tier; supplies null without tiered storage (or before it started)
+     * @param remote               reads of partitions in the remote tier
      * @param remoteFetchMaxWaitMs remote.fetch.max.wait.ms: how long a fetch waits for its remote reads
      */
-    public FetchPurgatory(Timer timer, Executor readExecutor, Supplier<RemoteLogManager> remote,
-                          long remoteFetchMaxWaitMs) {
+    public FetchPurgatory(Timer timer, Executor readExecutor, RemoteTierReader remote, long remoteFetchMaxWaitMs) {
         this.timer = timer;
         this.readExecutor = readExecutor;
         this.remote = remote;
@@ -58,12 +55,12 @@ public final class FetchPurgatory implements AutoCloseable {
 
     /** A purgatory whose reads run on any storage thread. */
     public static FetchPurgatory onStorageThreads(Timer timer, StorageExecutors storage) {
-        return onStorageThreads(timer, storage, () -> null, 500L);
+        return onStorageThreads(timer, storage, RemoteTierReader.UNAVAILABLE, 500L);
     }
 
     /** A purgatory whose reads run on any storage thread and whose remote-tier reads go to {@code remote}. */
-    public static FetchPurgatory onStorageThreads(Timer timer, StorageExecutors storage,
-                                                  Supplier<RemoteLogManager> remote, long remoteFetchMaxWaitMs) {
+    public static FetchPurgatory onStorageThreads(Timer timer, StorageExecutors storage, RemoteTierReader remote,
+                                                  long remoteFetchMaxWaitMs) {
         return new FetchPurgatory(timer, command -> storage.any().execute(command), remote, remoteFetchMaxWaitMs);
     }
 
@@ -81,7 +78,7 @@ public final class FetchPurgatory implements AutoCloseable {
                     LinkedHashMap<FetchKey, PartitionData> read = FetchReader.read(targets, params, remoteReads);
                     if (!remoteReads.isEmpty()) {
                         // Answered when the remote reads are done (or remote.fetch.max.wait.ms), never parked.
-                        RemoteFetch.start(read, remoteReads, remote.get(), timer, remoteFetchMaxWaitMs, result);
+                        RemoteFetch.start(read, remoteReads, remote, timer, remoteFetchMaxWaitMs, result);
                     } else if (params.maxWaitMs() <= 0 || targets.isEmpty()
                             || FetchReader.isSatisfied(read, params.minBytes())) {
                         result.complete(read);

@@ -2,14 +2,12 @@ package io.strata.broker.fetch;
 
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
-import io.strata.tiering.RemoteLogManager;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -49,21 +47,12 @@ final class RemoteFetch {
 
     /** Starts the remote reads of a first read's remote partitions and answers {@code result} when done. */
     static void start(LinkedHashMap<FetchKey, PartitionData> results, List<FetchReader.RemoteRead> reads,
-                      RemoteLogManager remote, Timer timer, long maxWaitMs,
+                      RemoteTierReader remote, Timer timer, long maxWaitMs,
                       CompletableFuture<LinkedHashMap<FetchKey, PartitionData>> result) {
-        List<CompletableFuture<MemoryRecords>> futures = reads.stream().map(read -> {
-            if (remote == null) {
-                return CompletableFuture.<MemoryRecords>failedFuture(new KafkaStorageException(
-                        "The remote tier is not available (disabled, or still starting)"));
-            }
-            try {
-                return remote.read(read.target().log(), read.target().fetch().fetchOffset(), read.maxBytes(),
-                        read.minOneMessage());
-            } catch (RejectedExecutionException e) {
-                return CompletableFuture.<MemoryRecords>failedFuture(
-                        new KafkaStorageException("Too many remote reads queued", e));
-            }
-        }).toList();
+        List<CompletableFuture<MemoryRecords>> futures = reads.stream()
+                .map(read -> remote.read(read.target().log(), read.target().fetch().fetchOffset(), read.maxBytes(),
+                        read.minOneMessage()))
+                .toList();
         RemoteFetch fetch = new RemoteFetch(results, reads, futures, result);
         try {
             fetch.timeout = timer.newTimeout(t -> fetch.answer(), maxWaitMs, TimeUnit.MILLISECONDS);

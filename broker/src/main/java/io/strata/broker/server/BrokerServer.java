@@ -9,6 +9,7 @@ import io.strata.broker.dispatch.DispatchTable;
 import io.strata.broker.dispatch.StorageExecutors;
 import io.strata.broker.fetch.FetchPurgatory;
 import io.strata.broker.fetch.FetchSessionCache;
+import io.strata.broker.fetch.RemoteTierReader;
 import io.strata.broker.group.GroupCoordinator;
 import io.strata.broker.group.GroupCoordinatorConfig;
 import io.strata.broker.handler.AlterConfigsHandler;
@@ -120,7 +121,8 @@ public final class BrokerServer implements AutoCloseable {
             ProducerIdManager producerIds = ProducerIdManager.open(store.metadataDir());
             partitionLogs.startBackgroundTasks(initialConfig.logRetentionCheckIntervalMs(),
                     initialConfig.logFlushOffsetCheckpointIntervalMs());
-            tieredStorage = TieredStorage.startIfEnabled(initialConfig, partitionLogs, scheduler);
+            RemoteStorageConfigs.Settings settings = RemoteStorageConfigs.settings(initialConfig);
+            tieredStorage = TieredStorage.startIfEnabled(settings, partitionLogs, scheduler);
             Supplier<RemoteLogManager> remote = this::remoteLogManager;
             topics.addDeletionListener(deleted -> {
                 RemoteLogManager manager = remote.get();
@@ -130,8 +132,8 @@ public final class BrokerServer implements AutoCloseable {
             });
 
             fetchTimer = new HashedWheelTimer(daemonThreads("fetch-timer-"), 10, TimeUnit.MILLISECONDS);
-            purgatory = FetchPurgatory.onStorageThreads(fetchTimer, storage, remote,
-                    RemoteStorageConfigs.settings(initialConfig).remoteFetchMaxWaitMs());
+            purgatory = FetchPurgatory.onStorageThreads(fetchTimer, storage, RemoteTierReader.of(remote),
+                    settings.remoteFetchMaxWaitMs());
             FetchSessionCache sessions = new FetchSessionCache(FETCH_SESSION_SLOTS, FETCH_SESSION_EVICTION_MS, Time.SYSTEM);
             FetchHandler fetch = new FetchHandler(topics, sessions, purgatory, FETCH_MAX_BYTES);
 

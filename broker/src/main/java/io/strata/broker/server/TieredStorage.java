@@ -1,6 +1,5 @@
 package io.strata.broker.server;
 
-import io.strata.broker.config.BrokerConfig;
 import io.strata.broker.config.RemoteStorageConfigs;
 import io.strata.storage.log.PartitionLog;
 import io.strata.storage.log.PartitionLogs;
@@ -49,8 +48,8 @@ final class TieredStorage implements AutoCloseable {
     }
 
     /** Starts tiered storage in the background if the broker enables it; null otherwise. */
-    static TieredStorage startIfEnabled(BrokerConfig config, PartitionLogs logs, ScheduledExecutorService scheduler) {
-        RemoteStorageConfigs.Settings settings = RemoteStorageConfigs.settings(config);
+    static TieredStorage startIfEnabled(RemoteStorageConfigs.Settings settings, PartitionLogs logs,
+                                        ScheduledExecutorService scheduler) {
         if (!settings.systemEnable()) {
             return null;
         }
@@ -126,10 +125,6 @@ final class TieredStorage implements AutoCloseable {
         return current == null ? null : current.remoteLogManager();
     }
 
-    /** Waits for the start to finish (for tests and callers that need the remote tier now). */
-    RemoteLogManager awaitStarted(long timeoutMs) throws Exception {
-        return started.get(timeoutMs, TimeUnit.MILLISECONDS).remoteLogManager();
-    }
 
     @Override
     public void close() {

@@ -103,6 +103,26 @@ class TopicConfigsTest {
     }
 
     @Test
+    void shouldTierATopicOnlyUnderTheBrokersMasterSwitch() {
+        // given
+        BrokerConfig tiering = BrokerConfig.fromProperties(Map.of("remote.log.storage.system.enable", "true",
+                "log.remote.storage.enable", "true", "log.local.retention.ms", "60000"));
+        BrokerConfig switchedOff = BrokerConfig.fromProperties(Map.of("log.remote.storage.enable", "true"));
+
+        // when / then: the broker default tiers every topic, a topic may opt out, local retention follows
+        LogConfig byDefault = TopicConfigs.toLogConfig(tiering, Map.of());
+        assertTrue(byDefault.remoteStorageEnable());
+        assertEquals(60_000L, byDefault.effectiveLocalRetentionMs());
+        assertEquals(byDefault.retentionBytes(), byDefault.effectiveLocalRetentionBytes(), "-2 follows retention");
+        assertFalse(TopicConfigs.toLogConfig(tiering, Map.of("remote.storage.enable", "false")).remoteStorageEnable());
+        assertEquals(5L, TopicConfigs.toLogConfig(tiering, Map.of("local.retention.ms", "5")).localRetentionMs());
+        assertFalse(TopicConfigs.toLogConfig(switchedOff, Map.of("remote.storage.enable", "true"))
+                .remoteStorageEnable(), "without remote.log.storage.system.enable nothing is tiered");
+        assertThrows(InvalidConfigurationException.class, () -> TopicConfigs.validate(
+                Map.of("local.retention.bytes", "-3")));
+    }
+
+    @Test
     void shouldPreferTopicOverridesWhenBothAreSet() {
         // given
         BrokerConfig broker = BrokerConfig.fromProperties(Map.of(BrokerConfig.LOG_RETENTION_HOURS_CONFIG, "2",

@@ -33,17 +33,39 @@ public final class TestLogs implements AutoCloseable {
         return logs.getOrCreate(new TopicPartition(topic, partition), topicId, LogConfig.defaults());
     }
 
+    /**
+     * A tiered log whose first {@code remoteBatches} single-batch segments are "uploaded" and deleted
+     * locally, followed by {@code localBatches} local ones: offsets {@code [0, remoteBatches)} are then
+     * only in the remote tier.
+     */
+    public PartitionLog createTiered(String topic, int partition, int remoteBatches, int localBatches) {
+        MemoryRecords sample = recordsOf(1, 100);
+        LogConfig config = LogConfig.defaults().withSegmentBytes(sample.sizeInBytes())
+                .withRemoteStorage(true, LogConfig.FOLLOW_RETENTION, 0L);
+        PartitionLog log = logs.getOrCreate(new TopicPartition(topic, partition), Uuid.randomUuid(), config);
+        for (int i = 0; i < remoteBatches + localBatches; i++) {
+            log.append(recordsOf(1, 100), 0);
+        }
+        log.updateHighestOffsetInRemoteStorage(remoteBatches - 1);
+        log.deleteRetentionExpiredSegments(System.currentTimeMillis());
+        return log;
+    }
+
     /** Appends one uncompressed batch of {@code records} records with {@code valueBytes}-byte values. */
     public static MemoryRecords append(PartitionLog log, int records, int valueBytes) {
+        MemoryRecords memoryRecords = recordsOf(records, valueBytes);
+        log.append(memoryRecords, 0);
+        return memoryRecords;
+    }
+
+    private static MemoryRecords recordsOf(int records, int valueBytes) {
         SimpleRecord[] batch = new SimpleRecord[records];
         for (int i = 0; i < records; i++) {
             byte[] value = new byte[valueBytes];
             Arrays.fill(value, (byte) ('a' + i % 26));
             batch[i] = new SimpleRecord(System.currentTimeMillis(), value);
         }
-        MemoryRecords memoryRecords = MemoryRecords.withRecords(Compression.NONE, batch);
-        log.append(memoryRecords, 0);
-        return memoryRecords;
+        return MemoryRecords.withRecords(Compression.NONE, batch);
     }
 
     @Override

@@ -72,10 +72,7 @@ class EmbeddedObjectStoreIT {
             }
 
             // then: the objects are files under the embedded store's directory, and a consumer from 0 reads all
-            try (Stream<Path> files = Files.walk(objects)) {
-                assertTrue(files.anyMatch(f -> f.getFileName().toString().endsWith(".log")), "segment objects in "
-                        + objects);
-            }
+            assertTrue(segmentObjects(objects) > 0, "segment objects in " + objects);
             try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(Map.of())) {
                 consumer.assign(List.of(tp));
                 consumer.seekToBeginning(List.of(tp));
@@ -89,6 +86,20 @@ class EmbeddedObjectStoreIT {
                     assertArrayEquals(value(i), records.get(i).value());
                 }
             }
+
+            // and: deleting the topic deletes its objects
+            try (Admin admin = broker.admin()) {
+                admin.deleteTopics(List.of(tp.topic())).all().get();
+            }
+            Poll.until(Duration.ofSeconds(30), "the deleted topic's objects gone", () -> segmentObjects(objects) == 0);
+        }
+    }
+
+    private static long segmentObjects(Path objects) {
+        try (Stream<Path> files = Files.walk(objects)) {
+            return files.filter(f -> f.toString().contains("/defaults-") && Files.isRegularFile(f)).count();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
         }
     }
 

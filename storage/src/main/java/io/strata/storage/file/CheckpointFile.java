@@ -45,12 +45,17 @@ final class CheckpointFile<T> {
     }
 
     synchronized void write(Collection<T> entries) throws IOException {
+        AtomicFiles.write(file, format(entries, formatter));
+    }
+
+    /** The file content for {@code entries}: version line, count line, one formatted line each. */
+    static <T> String format(Collection<T> entries, Function<T, String> formatter) {
         StringBuilder content = new StringBuilder(16 + entries.size() * 32);
         content.append(CURRENT_VERSION).append('\n').append(entries.size()).append('\n');
         for (T entry : entries) {
             content.append(formatter.apply(entry)).append('\n');
         }
-        AtomicFiles.write(file, content.toString());
+        return content.toString();
     }
 
     synchronized List<T> read() throws IOException {

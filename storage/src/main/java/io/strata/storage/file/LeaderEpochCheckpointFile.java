@@ -23,9 +23,17 @@ public final class LeaderEpochCheckpointFile {
     private final CheckpointFile<EpochEntry> checkpoint;
 
     public LeaderEpochCheckpointFile(Path file) {
-        this.checkpoint = new CheckpointFile<>(file,
-                entry -> entry.epoch() + " " + entry.startOffset(),
+        this.checkpoint = new CheckpointFile<>(file, LeaderEpochCheckpointFile::formatEntry,
                 LeaderEpochCheckpointFile::parse);
+    }
+
+    /** The content a checkpoint file holding {@code entries} has (what the remote tier stores per segment). */
+    public static String format(List<EpochEntry> entries) {
+        return CheckpointFile.format(entries, LeaderEpochCheckpointFile::formatEntry);
+    }
+
+    private static String formatEntry(EpochEntry entry) {
+        return entry.epoch() + " " + entry.startOffset();
     }
 
     public Path file() {

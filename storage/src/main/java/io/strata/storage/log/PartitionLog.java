@@ -336,10 +336,6 @@ public final class PartitionLog {
                         config.remoteStorageEnable()), endOffset);
     }
 
-    /** The leader epoch of the record at {@code offset}, if the leader-epoch cache knows it. */
-    public OptionalInt epochForOffset(long offset) {
-        return leaderEpochCache.epochForOffset(offset);
-    }
 
     /**
      * The sealed segments not yet in the remote tier (base offset above
@@ -527,9 +523,9 @@ public final class PartitionLog {
 
     private void incrementLogStartOffset(long newLogStartOffset) throws IOException {
         logStartOffset = newLogStartOffset;
-        if (newLogStartOffset > localLogStartOffset && newLogStartOffset <= logEndOffset()) {
-            // DeleteRecords beyond the local start: the local log starts there too (its first
-            // segment may still hold lower offsets, as without a remote tier).
+        if (newLogStartOffset > localLogStartOffset) {
+            // Beyond the local start (DeleteRecords, remote retention): the local log starts there too
+            // (its first segment may still hold lower offsets until retention deletes it).
             localLogStartOffset = newLogStartOffset;
         }
         leaderEpochCache.truncateFromStart(newLogStartOffset);

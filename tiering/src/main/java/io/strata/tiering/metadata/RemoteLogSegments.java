@@ -16,15 +16,10 @@ public final class RemoteLogSegments {
 
     private final ConcurrentSkipListMap<Long, RemoteSegmentMetadata> segments = new ConcurrentSkipListMap<>();
 
-    public RemoteLogSegments(List<RemoteSegmentMetadata> loaded) {
-        for (RemoteSegmentMetadata segment : loaded) {
-            add(segment);
-        }
-    }
-
     /**
-     * Adds a segment. Two uploads of the same offsets (a retry after an unconfirmed success) keep the
-     * one with the larger end offset; the other is returned so its objects can be deleted.
+     * Adds a segment. Of two published uploads with the same base offset (a failed upload whose
+     * clean-up failed too, found at load) the one reaching further is kept; the other is returned so
+     * that its objects can be deleted.
      *
      * @return a segment this one replaces, or null
      */

@@ -41,7 +41,7 @@ public final class RemoteSegmentMetadataCodec {
     public static ByteBuffer encode(RemoteSegmentMetadata m) {
         StringBuilder text = new StringBuilder(256)
                 .append("version=").append(VERSION).append('\n')
-                .append("topic=").append(escape(m.topicPartition().topic())).append('\n')
+                .append("topic=").append(m.topicPartition().topic()).append('\n')
                 .append("topicId=").append(m.topicId()).append('\n')
                 .append("partition=").append(m.topicPartition().partition()).append('\n')
                 .append("segmentId=").append(m.segmentId()).append('\n')
@@ -111,13 +111,5 @@ public final class RemoteSegmentMetadataCodec {
             throw new IllegalArgumentException("Remote segment metadata lacks '" + key + "'");
         }
         return value.trim();
-    }
-
-    /** Topic names are [a-zA-Z0-9._-], nothing Properties would misread; kept as a guard. */
-    private static String escape(String value) {
-        if (value.indexOf('\n') >= 0 || value.indexOf('=') >= 0 || value.indexOf('\\') >= 0) {
-            throw new IllegalArgumentException("Topic name not storable: " + value);
-        }
-        return value;
     }
 }

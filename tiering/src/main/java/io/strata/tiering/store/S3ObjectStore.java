@@ -18,6 +18,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -173,11 +175,7 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public CompletableFuture<ByteBuffer> get(String key) {
         return call("GET " + key, () -> client.getObject(b -> b.bucket(bucket).key(key),
-                AsyncResponseTransformer.toBytes()), bytes -> {
-                    ByteBuffer buffer = ByteBuffer.wrap(bytes.asByteArrayUnsafe());
-                    metrics.recordGet(buffer.remaining());
-                    return buffer;
-                });
+                AsyncResponseTransformer.toBytes()), this::received);
     }
 
     /**
@@ -196,11 +194,14 @@ public final class S3ObjectStore implements ObjectStore {
         }
         String range = "bytes=" + position + "-" + (position + length - 1);
         return call("GET " + key + " " + range, () -> client.getObject(b -> b.bucket(bucket).key(key).range(range),
-                AsyncResponseTransformer.toBytes()), bytes -> {
-                    ByteBuffer buffer = ByteBuffer.wrap(bytes.asByteArrayUnsafe());
-                    metrics.recordGet(buffer.remaining());
-                    return buffer;
-                });
+                AsyncResponseTransformer.toBytes()), this::received);
+    }
+
+    /** A GET's body, counted, without a copy (the SDK hands the array over). */
+    private ByteBuffer received(ResponseBytes<GetObjectResponse> bytes) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes.asByteArrayUnsafe());
+        metrics.recordGet(buffer.remaining());
+        return buffer;
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.strata.storage.log.SealedSegment;
 import io.strata.tiering.metadata.RemoteLogMetadataStore;
 import io.strata.tiering.metadata.RemoteLogSegments;
 import io.strata.tiering.metadata.RemoteSegmentMetadata;
+import io.strata.tiering.store.ObjectStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>A failed run is retried after a backoff that doubles up to 30 s. Upload threads may block: the
  * object-store futures are joined here.
  *
- * <p>This class is not thread-safe: one run at a time (the manager's scheduling guarantees it);
- * {@link #segments()} may be read from any thread.
+ * <p>This class is thread-safe: runs and {@link #deleteRemoteLog()} are serialized (a deletion waits
+ * for a run in progress, so no upload lands after it); {@link #segments()} may be read from any thread.
  */
 public final class RemotePartitionTask implements Runnable {
 
@@ -84,7 +85,7 @@ public final class RemotePartitionTask implements Runnable {
     }
 
     @Override
-    public void run() {
+    public synchronized void run() {
         long nowMs = time.milliseconds();
         if (cancelled || nowMs < nextAttemptMs) {
             return;
@@ -106,6 +107,21 @@ public final class RemotePartitionTask implements Runnable {
         }
     }
 
+    /**
+     * Stops the task and deletes every object of the partition in the bucket (the partition was
+     * deleted), after any run in progress has finished.
+     */
+    public synchronized void deleteRemoteLog() {
+        cancelled = true;
+        String prefix = metadataStore.keys().partitionPrefix(partitionLog.topicPartition(), partitionLog.topicId());
+        List<String> objects = metadataStore.store().list(prefix).join().stream()
+                .map(ObjectStore.ObjectSummary::key).toList();
+        metadataStore.store().delete(objects).join();
+        segments = null;
+        log.info("Deleted the remote log of deleted partition {} ({} objects)", partitionLog.topicPartition(),
+                objects.size());
+    }
+
     private void load() {
         TopicPartition tp = partitionLog.topicPartition();
         List<RemoteSegmentMetadata> loaded = metadataStore.load(tp, partitionLog.topicId()).join();
@@ -115,7 +131,15 @@ public final class RemotePartitionTask implements Runnable {
             metadataStore.store().delete(orphans).join();
         }
         OptionalLong recordedStart = metadataStore.loadLogStartOffset(tp, partitionLog.topicId()).join();
-        RemoteLogSegments remote = new RemoteLogSegments(loaded);
+        RemoteLogSegments remote = new RemoteLogSegments();
+        for (RemoteSegmentMetadata segment : loaded) {
+            RemoteSegmentMetadata duplicate = remote.add(segment);
+            if (duplicate != null) {
+                log.info("Deleting remote segment {} of {}: a second upload of offsets {} to {}",
+                        duplicate.segmentId(), tp, duplicate.baseOffset(), duplicate.endOffset());
+                metadataStore.delete(duplicate).join();
+            }
+        }
         partitionLog.updateHighestOffsetInRemoteStorage(remote.highestOffset());
         long remoteStart = remote.logStartOffset().orElse(partitionLog.localLogStartOffset());
         if (recordedStart.isPresent()) {
@@ -134,15 +158,12 @@ public final class RemotePartitionTask implements Runnable {
                 return;
             }
             RemoteSegmentMetadata uploaded = uploader.upload(segment).join();
-            RemoteSegmentMetadata replaced = segments.add(uploaded);
+            segments.add(uploaded);
             partitionLog.updateHighestOffsetInRemoteStorage(uploaded.endOffset());
             log.info("Uploaded segment {} of {} (offsets {} to {}, {} bytes) as {}", segment.baseOffset(),
                     segment.topicPartition(), uploaded.baseOffset(), uploaded.endOffset(),
                     uploaded.segmentSizeInBytes(), uploaded.segmentId());
             listener.onUploaded(uploaded);
-            if (replaced != null) {
-                metadataStore.delete(replaced).join();
-            }
         }
     }
 

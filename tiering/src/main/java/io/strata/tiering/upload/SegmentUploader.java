@@ -1,5 +1,6 @@
 package io.strata.tiering.upload;
 
+import io.strata.storage.file.LeaderEpochCheckpointFile;
 import io.strata.storage.file.LeaderEpochCheckpointFile.EpochEntry;
 import io.strata.storage.log.SealedSegment;
 import io.strata.tiering.metadata.ObjectKeys;
@@ -63,8 +64,8 @@ public final class SegmentUploader {
         puts.add(store.putFile(keys.segmentObject(metadata, RemoteFileType.TIME_INDEX), segment.timeIndexFile()));
         segment.producerSnapshotFile().ifPresent(snapshot ->
                 puts.add(store.putFile(keys.segmentObject(metadata, RemoteFileType.PRODUCER_SNAPSHOT), snapshot)));
-        puts.add(store.put(keys.segmentObject(metadata, RemoteFileType.LEADER_EPOCH_CHECKPOINT),
-                leaderEpochCheckpoint(segment.leaderEpochs())));
+        puts.add(store.put(keys.segmentObject(metadata, RemoteFileType.LEADER_EPOCH_CHECKPOINT), ByteBuffer.wrap(
+                LeaderEpochCheckpointFile.format(segment.leaderEpochs()).getBytes(StandardCharsets.UTF_8))));
         CompletableFuture<RemoteSegmentMetadata> result = new CompletableFuture<>();
         CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new))
                 .thenCompose(done -> metadataStore.publish(metadata))
@@ -84,14 +85,5 @@ public final class SegmentUploader {
                     });
                 });
         return result;
-    }
-
-    /** The segment's epochs in Kafka's leader-epoch-checkpoint text format (version 0). */
-    static ByteBuffer leaderEpochCheckpoint(List<EpochEntry> entries) {
-        StringBuilder text = new StringBuilder().append("0\n").append(entries.size()).append('\n');
-        for (EpochEntry entry : entries) {
-            text.append(entry.epoch()).append(' ').append(entry.startOffset()).append('\n');
-        }
-        return ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -158,6 +158,28 @@ class RemotePartitionTaskTest {
     }
 
     @Test
+    void shouldDeleteASecondPublishedUploadOfTheSameSegmentWhenTheRemoteLogIsLoaded() {
+        // given: a segment uploaded, then published once more under another id (a retry whose clean-up failed)
+        PartitionLog partitionLog = log(1, -1L);
+        task(partitionLog).run();
+        RemoteSegmentMetadata first = uploaded.get(0);
+        RemoteSegmentMetadata again = new RemoteSegmentMetadata(first.topicId(), first.topicPartition(),
+                Uuid.randomUuid(), first.baseOffset(), first.endOffset(), first.maxTimestamp(),
+                first.segmentSizeInBytes(), first.uploadedMs(), first.segmentLeaderEpochs(), false);
+        metadataStore.publish(again).join();
+
+        // when: a new task (a restart) loads the remote log
+        task(partitionLog).run();
+
+        // then: one of the two is gone with all of its objects
+        List<RemoteSegmentMetadata> published = metadataStore.load(TP, TOPIC_ID).join();
+        assertEquals(1, published.size());
+        Uuid gone = published.get(0).segmentId().equals(first.segmentId()) ? again.segmentId() : first.segmentId();
+        assertTrue(keys(metadataStore.keys().partitionPrefix(TP, TOPIC_ID)).stream()
+                .noneMatch(key -> key.contains(gone.toString())));
+    }
+
+    @Test
     void shouldLeaveNoObjectAndKeepTheLocalSegmentWhenAnUploadFails() throws Exception {
         // given: the time index of the only sealed segment is unreadable, so its upload fails
         PartitionLog partitionLog = log(1, -1L);
@@ -176,6 +198,26 @@ class RemotePartitionTaskTest {
         assertEquals(0, partitionLog.deleteRetentionExpiredSegments(System.currentTimeMillis()),
                 "nothing local goes before it is uploaded");
         assertTrue(Files.exists(segment.logFile()));
+    }
+
+    @Test
+    void shouldDeleteEveryObjectOfADeletedPartitionAndUploadNoMore() {
+        // given
+        PartitionLog partitionLog = log(2, -1L);
+        RemotePartitionTask task = task(partitionLog);
+        task.run();
+        assertEquals(2, uploaded.size());
+        partitionLog.append(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(new byte[BATCH_BYTES * 4])),
+                0);
+
+        // when
+        task.deleteRemoteLog();
+        task.run();
+
+        // then
+        assertEquals(List.of(), keys(metadataStore.keys().partitionPrefix(TP, TOPIC_ID)));
+        assertEquals(2, uploaded.size(), "a deleted partition uploads nothing more");
+        assertEquals(null, task.segments());
     }
 
     @Test
