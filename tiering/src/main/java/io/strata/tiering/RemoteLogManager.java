@@ -1,10 +1,12 @@
 package io.strata.tiering;
 
 import io.strata.storage.log.PartitionLog;
+import io.strata.storage.log.SealedSegment;
 import io.strata.tiering.metadata.ObjectKeys;
 import io.strata.tiering.metadata.RemoteLogMetadataStore;
 import io.strata.tiering.metadata.RemoteLogSegments;
 import io.strata.tiering.metadata.RemoteSegmentMetadata;
+import io.strata.tiering.read.RemoteReadStats;
 import io.strata.tiering.read.RemoteReader;
 import io.strata.tiering.store.ObjectStore;
 import io.strata.tiering.upload.CopyRateLimiter;
@@ -23,6 +25,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CorruptRecordException;
@@ -178,34 +181,111 @@ public final class RemoteLogManager implements AutoCloseable {
     }
 
 
-    public RemoteLogMetrics metrics() {
-        return metrics;
+    /** The figures JMX publishes (see {@link RemoteStorageMXBean}). */
+    public RemoteStorageMXBean mxBean() {
+        return new RemoteStorageMXBean() {
+            @Override
+            public long getSegmentsUploaded() {
+                return metrics.segmentsUploaded();
+            }
+
+            @Override
+            public long getBytesUploaded() {
+                return metrics.bytesUploaded();
+            }
+
+            @Override
+            public long getSegmentsDeleted() {
+                return metrics.segmentsDeleted();
+            }
+
+            @Override
+            public long getUploadFailures() {
+                return metrics.uploadFailures();
+            }
+
+            @Override
+            public long getUploadLagBytes() {
+                return pendingUploads().mapToLong(SealedSegment::sizeInBytes).sum();
+            }
+
+            @Override
+            public int getUploadLagSegments() {
+                return (int) pendingUploads().count();
+            }
+
+            @Override
+            public long getRemoteReadErrors() {
+                return metrics.readErrors();
+            }
+
+            @Override
+            public long getRemoteBytesServed() {
+                return reader.stats().bytesServed();
+            }
+
+            @Override
+            public long getRemoteBytesRead() {
+                return store.metrics().bytesRead();
+            }
+
+            @Override
+            public long getGetRequests() {
+                return store.metrics().getRequests();
+            }
+
+            @Override
+            public long getPutRequests() {
+                return store.metrics().putRequests();
+            }
+
+            @Override
+            public long getDeleteRequests() {
+                return store.metrics().deleteRequests();
+            }
+
+            @Override
+            public long getListRequests() {
+                return store.metrics().listRequests();
+            }
+
+            @Override
+            public long getObjectStoreErrors() {
+                return store.metrics().errors();
+            }
+
+            @Override
+            public long getChunkCacheHits() {
+                return reader.stats().chunkHits();
+            }
+
+            @Override
+            public long getChunkCacheMisses() {
+                return reader.stats().chunkMisses();
+            }
+
+            @Override
+            public double getChunkCacheHitRate() {
+                RemoteReadStats stats = reader.stats();
+                long requests = stats.chunkHits() + stats.chunkMisses();
+                return requests == 0 ? 0.0 : (double) stats.chunkHits() / requests;
+            }
+
+            @Override
+            public long getIndexCacheHits() {
+                return reader.stats().indexHits();
+            }
+
+            @Override
+            public long getIndexCacheMisses() {
+                return reader.stats().indexMisses();
+            }
+        };
     }
 
-    public ObjectStore store() {
-        return store;
-    }
-
-    public RemoteReader reader() {
-        return reader;
-    }
-
-    /** Bytes of sealed segments of tiered partitions not yet uploaded. */
-    public long uploadLagBytes() {
-        long lag = 0;
-        for (Tiered tiered : partitions.values()) {
-            lag += tiered.task().partitionLog().segmentsToUpload().stream().mapToLong(s -> s.sizeInBytes()).sum();
-        }
-        return lag;
-    }
-
-    /** Sealed segments of tiered partitions not yet uploaded. */
-    public int uploadLagSegments() {
-        int lag = 0;
-        for (Tiered tiered : partitions.values()) {
-            lag += tiered.task().partitionLog().segmentsToUpload().size();
-        }
-        return lag;
+    /** The sealed segments of every tiered partition not uploaded yet. */
+    private Stream<SealedSegment> pendingUploads() {
+        return partitions.values().stream().flatMap(tiered -> tiered.task().partitionLog().segmentsToUpload().stream());
     }
 
     @Override

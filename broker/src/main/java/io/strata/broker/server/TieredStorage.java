@@ -4,17 +4,22 @@ import io.strata.broker.config.RemoteStorageConfigs;
 import io.strata.storage.log.PartitionLog;
 import io.strata.storage.log.PartitionLogs;
 import io.strata.tiering.RemoteLogManager;
+import io.strata.tiering.RemoteStorageMXBean;
 import io.strata.tiering.metadata.ObjectKeys;
 import io.strata.tiering.store.EmbeddedS3Server;
 import io.strata.tiering.store.S3ObjectStore;
 import io.strata.tiering.store.S3ObjectStoreConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.management.JMException;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +45,11 @@ final class TieredStorage implements AutoCloseable {
 
     private final CompletableFuture<Started> started;
 
-    private record Started(EmbeddedS3Server embedded, RemoteLogManager remoteLogManager, ScheduledFuture<?> reconcile) {
+    /** Where JMX clients find the remote tier's figures. */
+    static final String MBEAN_NAME = "io.strata:type=RemoteStorage";
+
+    private record Started(EmbeddedS3Server embedded, RemoteLogManager remoteLogManager, ScheduledFuture<?> reconcile,
+                           ObjectName mbean) {
     }
 
     private TieredStorage(CompletableFuture<Started> started) {
@@ -116,7 +125,20 @@ final class TieredStorage implements AutoCloseable {
         log.info("Tiered storage enabled: {} object store{}, bucket '{}', prefix '{}'", settings.backend(),
                 embedded != null ? " at " + embedded.endpoint() + " keeping objects in " + settings.embeddedDir() : "",
                 settings.bucket(), settings.prefix());
-        return new Started(embedded, manager, reconcile);
+        return new Started(embedded, manager, reconcile, registerMBean(manager));
+    }
+
+    /** Publishes the manager's figures over JMX; null if another broker in this JVM has the name. */
+    private static ObjectName registerMBean(RemoteLogManager manager) {
+        try {
+            ObjectName name = new ObjectName(MBEAN_NAME);
+            ManagementFactory.getPlatformMBeanServer().registerMBean(
+                    new StandardMBean(manager.mxBean(), RemoteStorageMXBean.class, true), name);
+            return name;
+        } catch (JMException e) {
+            log.warn("Remote storage metrics not published over JMX: {}", e.toString());
+            return null;
+        }
     }
 
     /** The remote log manager once started; null before (or if it failed to start). */
@@ -136,6 +158,13 @@ final class TieredStorage implements AutoCloseable {
             return;
         }
         current.reconcile().cancel(false);
+        if (current.mbean() != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(current.mbean());
+            } catch (JMException e) {
+                log.warn("Could not unregister {}: {}", current.mbean(), e.toString());
+            }
+        }
         current.remoteLogManager().close();
         if (current.embedded() != null) {
             current.embedded().close();

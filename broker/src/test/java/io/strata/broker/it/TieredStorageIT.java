@@ -10,6 +10,7 @@ import io.strata.tiering.store.EmbeddedS3Server;
 import io.strata.tiering.store.ObjectStore;
 import io.strata.tiering.store.S3ObjectStore;
 import io.strata.tiering.store.S3ObjectStoreConfig;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -201,6 +204,62 @@ class TieredStorageIT {
             assertEquals(latestTiered + 1, earliestLocal);
             assertEquals(RECORDS_PER_PARTITION, latest);
             assertTrue(earliestLocal > 0 && earliestLocal <= latest, "earliest local " + earliestLocal);
+        }
+    }
+
+    @Test
+    void shouldPublishUploadsRequestsAndCacheFiguresOverJmx() throws Exception {
+        // given: a topic of its own (other tests may restart the broker, which resets the counters)
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("io.strata:type=RemoteStorage");
+        TopicPartition tp = new TopicPartition("metered", 0);
+        try (Admin admin = broker.admin()) {
+            admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1).configs(Map.of(
+                    "remote.storage.enable", "true", "segment.bytes", String.valueOf(1024 * 1024),
+                    "local.retention.bytes", "0")))).all().get();
+        }
+        long uploadedBefore = (Long) jmx.getAttribute(name, "SegmentsUploaded");
+        try (KafkaProducer<byte[], byte[]> producer = broker.producer(Map.of())) {
+            for (int i = 0; i < 300; i++) {
+                producer.send(new ProducerRecord<>(tp.topic(), 0, BASE_TIMESTAMP + i, key(0, i), value(0, i)));
+            }
+        }
+
+        // when: its sealed segments are uploaded, and a consumer reads its start from the bucket
+        Poll.until(Duration.ofSeconds(60), "two segments of " + tp + " uploaded and gone locally",
+                () -> (Long) attribute(jmx, name, "SegmentsUploaded") >= uploadedBefore + 2
+                        && attribute(jmx, name, "UploadLagSegments").equals(0));
+        try (Admin admin = broker.admin()) {
+            Poll.until(Duration.ofSeconds(30), "local segments of " + tp + " deleted",
+                    () -> offset(admin, tp, OffsetSpec.earliestLocal()) > 0);
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(Map.of())) {
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, 0);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            Poll.until(Duration.ofSeconds(30), "records from offset 0",
+                    () -> records.addAll(consumer.poll(Duration.ofMillis(100)).records(tp)) && !records.isEmpty());
+            assertArrayEquals(value(0, 0), records.get(0).value());
+        }
+
+        // then
+        long uploaded = (Long) jmx.getAttribute(name, "SegmentsUploaded");
+        assertTrue((Long) jmx.getAttribute(name, "BytesUploaded") >= uploaded * 900_000L);
+        assertTrue((Long) jmx.getAttribute(name, "PutRequests") >= uploaded * 5, "a PUT per object");
+        assertTrue((Long) jmx.getAttribute(name, "GetRequests") > 0);
+        assertTrue((Long) jmx.getAttribute(name, "RemoteBytesRead") > 0);
+        assertTrue((Long) jmx.getAttribute(name, "RemoteBytesServed") > 0);
+        assertTrue((Long) jmx.getAttribute(name, "ChunkCacheMisses") > 0);
+        double hitRate = (Double) jmx.getAttribute(name, "ChunkCacheHitRate");
+        assertTrue(hitRate >= 0 && hitRate < 1, "hit rate " + hitRate);
+        assertEquals(0L, jmx.getAttribute(name, "UploadFailures"));
+    }
+
+    private static Object attribute(MBeanServer jmx, ObjectName name, String attribute) {
+        try {
+            return jmx.getAttribute(name, attribute);
+        } catch (Exception e) {
+            throw new AssertionError(e);
         }
     }
 

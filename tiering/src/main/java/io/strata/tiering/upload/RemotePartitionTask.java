@@ -178,14 +178,14 @@ public final class RemotePartitionTask implements Runnable {
         for (SealedSegment pending : partitionLog.segmentsToUpload()) {
             localOnlyBytes += pending.sizeInBytes();
         }
-        long excess = config.retentionBytes() >= 0
-                ? segments.sizeInBytes() + localOnlyBytes - config.retentionBytes() : Long.MIN_VALUE;
+        boolean bySize = config.retentionBytes() >= 0;
+        long excess = bySize ? segments.sizeInBytes() + localOnlyBytes - config.retentionBytes() : 0;
         List<RemoteSegmentMetadata> doomed = new ArrayList<>();
         for (RemoteSegmentMetadata segment : all) {
             boolean belowStart = segment.endOffset() < logStartOffset;
             boolean expiredByTime = config.retentionMs() >= 0 && segment.maxTimestamp() >= 0
                     && nowMs - segment.maxTimestamp() > config.retentionMs();
-            boolean expiredBySize = excess >= segment.segmentSizeInBytes();
+            boolean expiredBySize = bySize && excess >= segment.segmentSizeInBytes();
             if (!belowStart && !expiredByTime && !expiredBySize) {
                 break;
             }
@@ -206,8 +206,9 @@ public final class RemotePartitionTask implements Runnable {
             }
         }
         long currentStart = partitionLog.logStartOffset();
-        if (currentStart > persistedLogStartOffset && currentStart <= uploadedUpTo) {
-            // A DeleteRecords inside the remote tier: remember it in the bucket for a restore.
+        long remoteStart = segments.logStartOffset().orElse(Long.MAX_VALUE);
+        if (currentStart > remoteStart && currentStart > persistedLogStartOffset && currentStart <= uploadedUpTo) {
+            // A DeleteRecords inside a remote segment: remember it in the bucket for a restore.
             metadataStore.storeLogStartOffset(partitionLog.topicPartition(), partitionLog.topicId(), currentStart)
                     .join();
             persistedLogStartOffset = currentStart;

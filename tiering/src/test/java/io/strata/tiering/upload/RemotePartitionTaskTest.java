@@ -201,6 +201,25 @@ class RemotePartitionTaskTest {
     }
 
     @Test
+    void shouldRecordTheLogStartOffsetInTheBucketOnlyWhenRecordsAreDeletedInsideARemoteSegment() {
+        // given
+        PartitionLog partitionLog = log(3, -1L);
+        RemotePartitionTask task = task(partitionLog);
+        task.run();
+        String logStartOffset = metadataStore.keys().logStartOffsetFile(TP, TOPIC_ID);
+        assertFalse(keys(logStartOffset).contains(logStartOffset), "nothing to record after plain uploads");
+
+        // when: DeleteRecords to the middle of the second remote segment
+        long inside = uploaded.get(1).baseOffset() + 1;
+        partitionLog.deleteRecordsBefore(inside);
+        task.run();
+
+        // then: the first segment is deleted, and the start recorded for a restore
+        assertEquals(List.of(uploaded.get(0)), deleted);
+        assertEquals(inside, metadataStore.loadLogStartOffset(TP, TOPIC_ID).join().getAsLong());
+    }
+
+    @Test
     void shouldDeleteEveryObjectOfADeletedPartitionAndUploadNoMore() {
         // given
         PartitionLog partitionLog = log(2, -1L);
