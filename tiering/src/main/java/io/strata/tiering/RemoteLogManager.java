@@ -1,17 +1,22 @@
 package io.strata.tiering;
 
+import io.strata.storage.file.LeaderEpochCheckpointFile.EpochEntry;
 import io.strata.storage.log.PartitionLog;
 import io.strata.storage.log.SealedSegment;
 import io.strata.tiering.metadata.ObjectKeys;
+import io.strata.tiering.metadata.RemoteFileType;
 import io.strata.tiering.metadata.RemoteLogMetadataStore;
 import io.strata.tiering.metadata.RemoteLogSegments;
 import io.strata.tiering.metadata.RemoteSegmentMetadata;
+import io.strata.tiering.metadata.RemoteTopic;
 import io.strata.tiering.read.RemoteReadStats;
 import io.strata.tiering.read.RemoteReader;
 import io.strata.tiering.store.ObjectStore;
 import io.strata.tiering.upload.CopyRateLimiter;
 import io.strata.tiering.upload.RemotePartitionTask;
 import io.strata.tiering.upload.SegmentUploader;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,13 +113,57 @@ public final class RemoteLogManager implements AutoCloseable {
         });
     }
 
-    /** Stops tiering the partitions of a deleted topic and deletes their remote objects. */
+    /** Stops tiering the partitions of a deleted topic and deletes their remote objects and its description. */
     public void onTopicDeleted(String topic) {
         for (Tiered tiered : List.copyOf(partitions.values())) {
-            if (tiered.task().partitionLog().topicPartition().topic().equals(topic)) {
-                onPartitionDeleted(tiered.task().partitionLog());
+            PartitionLog partitionLog = tiered.task().partitionLog();
+            if (partitionLog.topicPartition().topic().equals(topic)) {
+                onPartitionDeleted(partitionLog).thenCompose(done -> metadataStore.deleteTopic(topic,
+                        partitionLog.topicId()));
             }
         }
+    }
+
+    /** Writes (or replaces) a tiered topic's description in the bucket, for a later restore. */
+    public CompletableFuture<Void> publishTopic(RemoteTopic topic) {
+        return metadataStore.publishTopic(topic);
+    }
+
+    /** The tiered topics the bucket describes. */
+    public CompletableFuture<List<RemoteTopic>> remoteTopics() {
+        return metadataStore.listTopics();
+    }
+
+    /**
+     * Restore: makes the empty local log of a tiered partition continue where its remote log in the
+     * bucket ends, with the remote log's start, leader epochs and producer state. Blocks on the
+     * object store: call at start-up, before the broker serves the partition.
+     *
+     * @return whether there was a remote log to restore from
+     */
+    public boolean restore(PartitionLog partitionLog) {
+        TopicPartition tp = partitionLog.topicPartition();
+        List<RemoteSegmentMetadata> segments = metadataStore.load(tp, partitionLog.topicId()).join();
+        if (segments.isEmpty()) {
+            return false;
+        }
+        RemoteSegmentMetadata last = segments.get(segments.size() - 1);
+        long recordedStart = metadataStore.loadLogStartOffset(tp, partitionLog.topicId()).join().orElse(-1L);
+        long logStartOffset = Math.max(segments.get(0).baseOffset(), recordedStart);
+        List<EpochEntry> epochs = new ArrayList<>();
+        for (RemoteSegmentMetadata segment : segments) {
+            segment.segmentLeaderEpochs().forEach((epoch, start) -> {
+                if (epochs.isEmpty() || epochs.get(epochs.size() - 1).epoch() < epoch) {
+                    epochs.add(new EpochEntry(epoch, start));
+                }
+            });
+        }
+        Optional<ByteBuffer> snapshot = last.hasProducerSnapshot()
+                ? Optional.of(store.get(metadataStore.keys().segmentObject(last, RemoteFileType.PRODUCER_SNAPSHOT))
+                        .join())
+                : Optional.empty();
+        partitionLog.restoreFromRemoteTier(logStartOffset, last.nextOffset(), epochs, snapshot);
+        return true;
     }
 
     /**

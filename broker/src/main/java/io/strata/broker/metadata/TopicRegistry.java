@@ -210,12 +210,31 @@ public final class TopicRegistry implements PartitionLookup {
             if (validateOnly) {
                 return CompletableFuture.completedFuture(topic);
             }
-            store.write(topic);
-            committed.put(name, topic);
-            log.info("Created topic {} (topic id {}) with {} partition(s) and configs {}", name, topic.topicId(),
-                    partitionCount, configsCopy);
-            return createLogs(topic, 0);
+            return commitNewTopic(topic, "Created");
         });
+    }
+
+    /**
+     * Recreates a topic exactly as described (its id included), for a restore from the remote tier;
+     * fails like {@link #createTopic} if the name is taken or invalid, or the id is in use.
+     */
+    public CompletionStage<TopicMetadata> restoreTopic(TopicMetadata topic) {
+        return mutate(() -> {
+            checkNewTopic(topic.name(), topic.partitions(), (short) 1, Map.of());
+            TopicConfigs.validate(topic.configs());
+            if (committed.values().stream().anyMatch(existing -> existing.topicId().equals(topic.topicId()))) {
+                throw new TopicExistsException("Topic id " + topic.topicId() + " is in use.");
+            }
+            return commitNewTopic(topic, "Restored");
+        });
+    }
+
+    private CompletableFuture<TopicMetadata> commitNewTopic(TopicMetadata topic, String how) {
+        store.write(topic);
+        committed.put(topic.name(), topic);
+        log.info("{} topic {} (topic id {}) with {} partition(s) and configs {}", how, topic.name(), topic.topicId(),
+                topic.partitions(), topic.configs());
+        return createLogs(topic, 0);
     }
 
     /** {@link #createTopic} without manual assignments. */

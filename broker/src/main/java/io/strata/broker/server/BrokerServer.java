@@ -122,7 +122,11 @@ public final class BrokerServer implements AutoCloseable {
             partitionLogs.startBackgroundTasks(initialConfig.logRetentionCheckIntervalMs(),
                     initialConfig.logFlushOffsetCheckpointIntervalMs());
             RemoteStorageConfigs.Settings settings = RemoteStorageConfigs.settings(initialConfig);
-            tieredStorage = TieredStorage.startIfEnabled(settings, partitionLogs, scheduler);
+            tieredStorage = TieredStorage.startIfEnabled(settings, topics, partitionLogs, scheduler);
+            if (tieredStorage != null && topics.topics().isEmpty()) {
+                // An empty data directory: the topics the bucket describes come back before clients do.
+                tieredStorage.restoreTopics(topics);
+            }
             Supplier<RemoteLogManager> remote = this::remoteLogManager;
             topics.addDeletionListener(deleted -> {
                 RemoteLogManager manager = remote.get();

@@ -1,18 +1,25 @@
 package io.strata.broker.server;
 
 import io.strata.broker.config.RemoteStorageConfigs;
+import io.strata.broker.metadata.TopicMetadata;
+import io.strata.broker.metadata.TopicRegistry;
 import io.strata.storage.log.PartitionLog;
 import io.strata.storage.log.PartitionLogs;
 import io.strata.tiering.RemoteLogManager;
 import io.strata.tiering.RemoteStorageMXBean;
 import io.strata.tiering.metadata.ObjectKeys;
+import io.strata.tiering.metadata.RemoteTopic;
 import io.strata.tiering.store.EmbeddedS3Server;
 import io.strata.tiering.store.S3ObjectStore;
 import io.strata.tiering.store.S3ObjectStoreConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +27,7 @@ import java.util.concurrent.TimeoutException;
 import javax.management.JMException;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +50,7 @@ final class TieredStorage implements AutoCloseable {
     private static final String EMBEDDED_ACCESS_KEY = "strata";
     private static final String EMBEDDED_SECRET_KEY = "strata-embedded-store";
     private static final long RECONCILE_INTERVAL_MS = 1_000L;
+    private static final long RESTORE_TIMEOUT_SECONDS = 120L;
 
     private final CompletableFuture<Started> started;
 
@@ -57,15 +66,15 @@ final class TieredStorage implements AutoCloseable {
     }
 
     /** Starts tiered storage in the background if the broker enables it; null otherwise. */
-    static TieredStorage startIfEnabled(RemoteStorageConfigs.Settings settings, PartitionLogs logs,
-                                        ScheduledExecutorService scheduler) {
+    static TieredStorage startIfEnabled(RemoteStorageConfigs.Settings settings, TopicRegistry topics,
+                                        PartitionLogs logs, ScheduledExecutorService scheduler) {
         if (!settings.systemEnable()) {
             return null;
         }
         CompletableFuture<Started> started = new CompletableFuture<>();
         Thread starter = new Thread(() -> {
             try {
-                started.complete(start(settings, logs, scheduler));
+                started.complete(start(settings, topics, logs, scheduler));
             } catch (RuntimeException e) {
                 log.error("Tiered storage failed to start; the remote tier stays unavailable", e);
                 started.completeExceptionally(e);
@@ -76,7 +85,7 @@ final class TieredStorage implements AutoCloseable {
         return new TieredStorage(started);
     }
 
-    private static Started start(RemoteStorageConfigs.Settings settings, PartitionLogs logs,
+    private static Started start(RemoteStorageConfigs.Settings settings, TopicRegistry topics, PartitionLogs logs,
                                  ScheduledExecutorService scheduler) {
         EmbeddedS3Server embedded = null;
         S3ObjectStoreConfig storeConfig;
@@ -113,11 +122,13 @@ final class TieredStorage implements AutoCloseable {
         }
         RemoteLogManager manager = new RemoteLogManager(settings.manager(), store, new ObjectKeys(settings.prefix()),
                 Time.SYSTEM);
+        Map<String, RemoteTopic> published = new ConcurrentHashMap<>();
         ScheduledFuture<?> reconcile = scheduler.scheduleWithFixedDelay(() -> {
             try {
                 for (PartitionLog partitionLog : logs.all()) {
                     manager.onLogConfigured(partitionLog);
                 }
+                publishTopics(topics, manager, published);
             } catch (RuntimeException e) {
                 log.error("Tiered storage reconcile failed", e);
             }
@@ -126,6 +137,66 @@ final class TieredStorage implements AutoCloseable {
                 embedded != null ? " at " + embedded.endpoint() + " keeping objects in " + settings.embeddedDir() : "",
                 settings.bucket(), settings.prefix());
         return new Started(embedded, manager, reconcile, registerMBean(manager));
+    }
+
+    /**
+     * Writes the description of every tiered topic that changed (created, partitions added, configs
+     * altered) to the bucket, so that a restore can recreate it; a failed write is retried next time.
+     */
+    private static void publishTopics(TopicRegistry topics, RemoteLogManager manager,
+                                      Map<String, RemoteTopic> published) {
+        for (TopicMetadata topic : topics.topics()) {
+            if (!topics.logConfig(topic.name()).remoteStorageEnable()) {
+                continue;
+            }
+            RemoteTopic remote = new RemoteTopic(topic.name(), topic.topicId(), topic.partitions(), topic.configs());
+            if (remote.equals(published.put(topic.name(), remote))) {
+                continue;
+            }
+            manager.publishTopic(remote).whenComplete((done, failure) -> {
+                if (failure != null) {
+                    published.remove(topic.name(), remote);
+                    log.warn("Could not describe topic {} in the bucket (retried): {}", topic.name(), failure.toString());
+                }
+            });
+        }
+        published.keySet().removeIf(name -> topics.topic(name).isEmpty());
+    }
+
+    /**
+     * Restore, for a broker started on an empty data directory: recreates every tiered topic the
+     * bucket describes (same id, partitions and configs) and makes each partition continue where its
+     * remote log ends. Waits for tiered storage to start; call before the broker serves requests.
+     *
+     * @return the topics restored
+     * @throws IllegalStateException if the bucket cannot be read: the broker must not start empty and
+     *         then write offsets the bucket already holds
+     */
+    List<String> restoreTopics(TopicRegistry topics) {
+        try {
+            return restore(topics);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not restore the tiered topics from the bucket: " + e, e);
+        }
+    }
+
+    private List<String> restore(TopicRegistry topics) throws Exception {
+        RemoteLogManager manager = started.get(RESTORE_TIMEOUT_SECONDS, TimeUnit.SECONDS).remoteLogManager();
+        List<String> restored = new ArrayList<>();
+        for (RemoteTopic remote : manager.remoteTopics().get(RESTORE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (topics.topic(remote.name()).isPresent()) {
+                continue;
+            }
+            topics.restoreTopic(new TopicMetadata(remote.name(), remote.topicId(), remote.partitions(),
+                    remote.configs())).toCompletableFuture().get(RESTORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            for (int partition = 0; partition < remote.partitions(); partition++) {
+                PartitionLog partitionLog = topics.log(new TopicPartition(remote.name(), partition)).orElseThrow();
+                manager.restore(partitionLog);
+            }
+            restored.add(remote.name());
+        }
+        log.info("Restored {} topic(s) from the bucket: {}", restored.size(), restored);
+        return restored;
     }
 
     /** Publishes the manager's figures over JMX; null if another broker in this JVM has the name. */

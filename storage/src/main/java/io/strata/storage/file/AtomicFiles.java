@@ -31,8 +31,13 @@ public final class AtomicFiles {
 
     /** Replaces {@code file} with {@code content} (UTF-8) atomically and durably. */
     public static void write(Path file, String content) throws IOException {
+        write(file, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Replaces {@code file} with {@code bytes} (position to limit) atomically and durably. */
+    public static void write(Path file, ByteBuffer content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + TMP_SUFFIX);
-        ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+        ByteBuffer bytes = content.duplicate();
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             while (bytes.hasRemaining()) {

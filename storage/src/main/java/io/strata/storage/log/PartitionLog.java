@@ -4,6 +4,8 @@ import io.strata.storage.producer.AppendCheck;
 import io.strata.storage.producer.BatchMetadata;
 import io.strata.storage.producer.ProducerStateManager;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import io.strata.storage.file.LeaderEpochCheckpointFile.EpochEntry;
 import io.strata.storage.file.SegmentFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -379,6 +381,58 @@ public final class PartitionLog {
             if (offset > highestOffsetInRemoteStorage) {
                 highestOffsetInRemoteStorage = offset;
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Restore from the remote tier: an empty local log (nothing appended, as after a start with an
+     * empty data directory) of a partition whose remote tier holds {@code [logStartOffset,
+     * nextOffset)} continues at {@code nextOffset}: its active segment is replaced by one at that
+     * offset, the leader epochs and (when given) the producer state of the remote tier are taken
+     * over, and everything below {@code nextOffset} counts as uploaded.
+     *
+     * @param epochs           the leader epochs of the remote segments, ascending
+     * @param producerSnapshot the producer snapshot the remote tier took at {@code nextOffset}, if any
+     * @throws IllegalStateException if the log is not tiered or not empty
+     */
+    public void restoreFromRemoteTier(long logStartOffset, long nextOffset, List<EpochEntry> epochs,
+                                      Optional<ByteBuffer> producerSnapshot) {
+        lock.lock();
+        try {
+            ensureOpen();
+            LogSegment active = segments.activeSegment();
+            if (!config.remoteStorageEnable() || segments.numberOfSegments() != 1 || active.size() != 0
+                    || logEndOffset() > nextOffset || logStartOffset > nextOffset) {
+                throw new IllegalStateException("Cannot restore " + topicPartition + " from the remote tier up to "
+                        + nextOffset + ": the local log is not an empty tiered log (" + this + ")");
+            }
+            if (active.baseOffset() != nextOffset) {
+                LogSegment restored = LogSegment.open(dir, nextOffset, config, time, false);
+                segments.remove(active.baseOffset());
+                active.deleteIfExists();
+                segments.add(restored);
+            }
+            endOffset = new LogOffsetMetadata(nextOffset, nextOffset, 0);
+            leaderEpochCache.truncateFromEnd(-1);
+            for (EpochEntry entry : epochs) {
+                leaderEpochCache.assign(entry.epoch(), entry.startOffset());
+            }
+            if (producerSnapshot.isPresent()) {
+                producerState.restoreSnapshot(nextOffset, producerSnapshot.get());
+            } else {
+                producerState.truncateFullyAndStartAt(nextOffset);
+            }
+            recoveryPoint = nextOffset;
+            localLogStartOffset = nextOffset;
+            highestOffsetInRemoteStorage = nextOffset - 1;
+            this.logStartOffset = logStartOffset;
+            logStartOffsetListener.accept(this);
+            log.info("Restored {} from the remote tier: log start offset {}, continuing at offset {}", topicPartition,
+                    logStartOffset, nextOffset);
+        } catch (IOException e) {
+            throw storageException("restoring", e);
         } finally {
             lock.unlock();
         }

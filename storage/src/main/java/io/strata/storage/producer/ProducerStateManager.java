@@ -2,6 +2,7 @@ package io.strata.storage.producer;
 
 import io.strata.storage.file.AtomicFiles;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -193,6 +194,27 @@ public final class ProducerStateManager {
             return offset;
         }
         return -1L;
+    }
+
+    /**
+     * Forgets every producer, then takes {@code snapshot} (a snapshot file's bytes, from the remote
+     * tier) as the snapshot at {@code offset} and loads it: the log now starts empty at {@code offset}
+     * with the producers of the log before it.
+     *
+     * @throws CorruptSnapshotException if the bytes are not a valid snapshot (the state stays empty)
+     */
+    public void restoreSnapshot(long offset, ByteBuffer snapshot) throws IOException {
+        truncateFullyAndStartAt(offset);
+        Path file = ProducerSnapshotFile.file(partitionDir, offset);
+        AtomicFiles.write(file, snapshot);
+        try {
+            ProducerSnapshotFile.read(file);
+        } catch (CorruptSnapshotException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        snapshotOffsets.add(offset);
+        loadLatestSnapshot(offset);
     }
 
     /** Forgets every producer and deletes every snapshot: the log now starts empty at {@code offset}. */

@@ -11,9 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.storage.file.LeaderEpochCheckpointFile.EpochEntry;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
@@ -214,5 +217,47 @@ class TieredPartitionLogTest {
         assertEquals(14L, log.localLogStartOffset());
         assertFalse(log.isInRemoteTier(13));
         assertEquals(range(14, 20), readAll(log, 14));
+    }
+
+    @Test
+    void shouldContinueAnEmptyLogWhereTheRemoteTierEndsWithItsProducersAndEpochs() throws Exception {
+        // given: a source log whose idempotent producer wrote 3 segments, and the snapshot taken at their end
+        PartitionLog source = open(tieredConfig());
+        for (int i = 0; i < 6; i++) {
+            source.append(LogTestSupport.idempotentRecords(42L, (short) 0, i * 2, START_MS, 2), 0);
+        }
+        SealedSegment last = source.segmentsToUpload().get(source.segmentsToUpload().size() - 1);
+        ByteBuffer snapshot = ByteBuffer.wrap(Files.readAllBytes(last.producerSnapshotFile().orElseThrow()));
+        logs.close();
+        LogFiles.deleteRecursively(logDir);
+        Files.createDirectories(logDir);
+
+        // when: an empty data directory restores the partition from the remote tier
+        PartitionLog restored = open(tieredConfig());
+        restored.restoreFromRemoteTier(2, last.nextOffset(), List.of(new EpochEntry(0, 0)), Optional.of(snapshot));
+
+        // then
+        assertEquals(2L, restored.logStartOffset());
+        assertEquals(last.nextOffset(), restored.localLogStartOffset());
+        assertEquals(last.nextOffset(), restored.logEndOffset());
+        assertEquals(last.nextOffset() - 1, restored.highestOffsetInRemoteStorage());
+        assertTrue(restored.read(3, 1024, true).inRemoteTier());
+        assertEquals(OptionalInt.of(0), restored.latestLeaderEpoch());
+        // offsets and sequences coincide here: one producer, from sequence 0
+        int lastSequence = (int) last.nextOffset() - 2;
+        LogAppendInfo retry = restored.append(
+                LogTestSupport.idempotentRecords(42L, (short) 0, lastSequence, START_MS, 2), 0);
+        assertTrue(retry.duplicate(), "the producer's last batch before the restore is known");
+        LogAppendInfo next = restored.append(
+                LogTestSupport.idempotentRecords(42L, (short) 0, lastSequence + 2, START_MS, 2), 0);
+        assertEquals(last.nextOffset(), next.firstOffset());
+
+        // and: a restart keeps it, and a non-empty log refuses a second restore
+        logs.close();
+        PartitionLog reopened = open(tieredConfig());
+        assertEquals(2L, reopened.logStartOffset());
+        assertEquals(last.nextOffset() + 2, reopened.logEndOffset());
+        assertThrows(IllegalStateException.class,
+                () -> reopened.restoreFromRemoteTier(2, 100, List.of(), Optional.empty()));
     }
 }

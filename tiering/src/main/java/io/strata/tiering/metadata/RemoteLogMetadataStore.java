@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -94,14 +95,41 @@ public final class RemoteLogMetadataStore {
         });
     }
 
+    /** Writes (or replaces) a tiered topic's description, what a restore recreates it from. */
+    public CompletableFuture<Void> publishTopic(RemoteTopic topic) {
+        return store.put(keys.topicFile(topic.name(), topic.topicId()), topic.encode());
+    }
+
+    /** Every tiered topic described in the bucket (one LIST of the prefix's level, one GET each). */
+    public CompletableFuture<List<RemoteTopic>> listTopics() {
+        return store.listPrefixes(keys.prefix()).thenCompose(prefixes -> {
+            List<CompletableFuture<RemoteTopic>> reads = new ArrayList<>();
+            for (String topicPrefix : prefixes) {
+                reads.add(store.get(topicPrefix + ObjectKeys.TOPIC_FILE).thenApply(RemoteTopic::decode)
+                        .exceptionally(failure -> {
+                            if (isNotFound(failure)) {
+                                return null; // a topic being deleted, or a foreign prefix
+                            }
+                            throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
+                        }));
+            }
+            return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(done -> reads.stream()
+                    .map(CompletableFuture::join).filter(Objects::nonNull).toList());
+        });
+    }
+
+    /** Deletes a deleted topic's description (its partitions' objects are deleted by their tasks). */
+    public CompletableFuture<Void> deleteTopic(String name, Uuid topicId) {
+        return store.delete(List.of(keys.topicFile(name, topicId)));
+    }
+
     /** The log start offset recorded after a DeleteRecords, if any. */
     public CompletableFuture<OptionalLong> loadLogStartOffset(TopicPartition tp, Uuid topicId) {
         return store.get(keys.logStartOffsetFile(tp, topicId))
                 .thenApply(bytes -> OptionalLong.of(Long.parseLong(
                         StandardCharsets.UTF_8.decode(bytes.duplicate()).toString().trim())))
                 .exceptionally(failure -> {
-                    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                    if (cause instanceof ObjectStoreException e && e.kind() == ObjectStoreException.Kind.NOT_FOUND) {
+                    if (isNotFound(failure)) {
                         return OptionalLong.empty();
                     }
                     throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
@@ -111,6 +139,12 @@ public final class RemoteLogMetadataStore {
     public CompletableFuture<Void> storeLogStartOffset(TopicPartition tp, Uuid topicId, long logStartOffset) {
         return store.put(keys.logStartOffsetFile(tp, topicId),
                 ByteBuffer.wrap(Long.toString(logStartOffset).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static boolean isNotFound(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof ObjectStoreException e && e.kind() == ObjectStoreException.Kind.NOT_FOUND;
     }
 
     /** Every data object a segment may have (deleting an absent one is not an error). */
