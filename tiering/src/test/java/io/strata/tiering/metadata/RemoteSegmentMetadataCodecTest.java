@@ -80,4 +80,14 @@ class RemoteSegmentMetadataCodecTest {
         assertEquals(shorterRetry, segments.add(shorterRetry), "the segment reaching further stays");
         assertEquals(second, segments.segmentFor(190));
     }
+
+    @Test
+    void shouldRoundTripATopicDescriptionWhateverItsConfigValuesHold() {
+        RemoteTopic topic = new RemoteTopic("orders", TOPIC_ID, 12, Map.of("remote.storage.enable", "true",
+                "cleanup.policy", "delete", "odd", "a=b:c#d!e\\f\nnext line"));
+        assertEquals(topic, RemoteTopic.decode(topic.encode()));
+        assertThrows(IllegalArgumentException.class, () -> RemoteTopic.decode(ByteBuffer.wrap(
+                "version=1\ntopic=orders\n".getBytes(StandardCharsets.UTF_8))));
+        assertThrows(IllegalArgumentException.class, () -> new RemoteTopic("orders", TOPIC_ID, 0, Map.of()));
+    }
 }
