@@ -54,7 +54,8 @@ class TieredStorageIT {
     private static final String TOPIC = "history";
     private static final int PARTITIONS = 3;
     private static final int VALUE_BYTES = 10 * 1024;
-    private static final int RECORDS_PER_PARTITION = 2_000;
+    /** 3 x 6,830 x 10 KiB: 200 MiB, about 200 segments of 1 MiB. */
+    private static final int RECORDS_PER_PARTITION = 6_830;
     /** Recent enough that retention.ms (7 days) keeps everything. */
     private static final long BASE_TIMESTAMP = System.currentTimeMillis() - 3_600_000L;
     private static final String BUCKET = "tiered-it";
