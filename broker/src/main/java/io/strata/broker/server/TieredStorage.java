@@ -100,15 +100,12 @@ final class TieredStorage implements AutoCloseable {
             }
             storeConfig = S3ObjectStoreConfig.forEndpoint(embedded.endpoint(), settings.bucket(), accessKey, secretKey);
         } else {
+            // No keys in the config (both null): the AWS SDK's default credentials, with or without an
+            // endpoint (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, profiles, instance roles...).
             storeConfig = S3ObjectStoreConfig.forAws(settings.region(), settings.bucket())
+                    .withEndpoint(settings.s3Endpoint())
                     .withCredentials(settings.accessKey(), settings.secretKey())
                     .withPathStyleAccess(settings.pathStyle());
-            if (settings.s3Endpoint() != null) {
-                storeConfig = S3ObjectStoreConfig.forEndpoint(settings.s3Endpoint(), settings.bucket(),
-                        settings.accessKey(), settings.secretKey())
-                        .withRegion(settings.region())
-                        .withPathStyleAccess(settings.pathStyle());
-            }
         }
         S3ObjectStore store = S3ObjectStore.create(storeConfig);
         try {

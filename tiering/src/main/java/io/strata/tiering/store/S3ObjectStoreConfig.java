@@ -112,6 +112,17 @@ public record S3ObjectStoreConfig(
                 DEFAULT_MULTIPART_THRESHOLD_BYTES, DEFAULT_MULTIPART_PART_SIZE_BYTES, DEFAULT_LIST_PAGE_SIZE);
     }
 
+    /**
+     * The same settings against an S3-compatible server at {@code newEndpoint} ({@code null}: AWS S3 of
+     * the region). Credentials and addressing style are left as they are: both keys {@code null}
+     * keeps the SDK's default credentials provider chain (e.g. AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+     */
+    public S3ObjectStoreConfig withEndpoint(URI newEndpoint) {
+        return new S3ObjectStoreConfig(newEndpoint, region, bucket, accessKey, secretKey, pathStyleAccess,
+                maxConcurrency, apiCallTimeout, apiCallAttemptTimeout, maxAttempts, multipartThresholdBytes,
+                multipartPartSizeBytes, listPageSize);
+    }
+
     public S3ObjectStoreConfig withBucket(String newBucket) {
         return new S3ObjectStoreConfig(endpoint, region, newBucket, accessKey, secretKey, pathStyleAccess,
                 maxConcurrency, apiCallTimeout, apiCallAttemptTimeout, maxAttempts, multipartThresholdBytes,
