@@ -182,6 +182,22 @@ public final class PartitionLog {
         return segments.sizeInBytes();
     }
 
+    /**
+     * Bytes of the local segments not in the remote tier yet (base offset above
+     * {@link #highestOffsetInRemoteStorage()}), the active segment included: the local share of a
+     * tiered log's total size (Kafka's {@code onlyLocalLogSegmentsSize}).
+     */
+    public long onlyLocalLogSegmentsSize() {
+        long uploadedUpTo = highestOffsetInRemoteStorage;
+        long bytes = 0;
+        for (LogSegment segment : segments.values()) {
+            if (segment.baseOffset() > uploadedUpTo) {
+                bytes += segment.size();
+            }
+        }
+        return bytes;
+    }
+
     public int numberOfSegments() {
         return segments.numberOfSegments();
     }

@@ -114,6 +114,30 @@ class TieredPartitionLogTest {
     }
 
     @Test
+    void shouldCountTheActiveSegmentAmongTheLocalBytesNotUploaded() {
+        // given: segments [0,4), [4,8), [8,12) sealed, [12,14) active
+        PartitionLog log = open(tieredConfig());
+        appendBatches(log, 7);
+        List<SealedSegment> sealed = log.segmentsToUpload();
+        long activeBytes = log.size() - sealed.stream().mapToLong(SealedSegment::sizeInBytes).sum();
+        assertTrue(activeBytes > 0);
+        assertEquals(log.size(), log.onlyLocalLogSegmentsSize(), "nothing uploaded yet");
+
+        // when
+        log.updateHighestOffsetInRemoteStorage(3);
+
+        // then
+        assertEquals(log.size() - sealed.get(0).sizeInBytes(), log.onlyLocalLogSegmentsSize());
+
+        // when: every sealed segment is uploaded
+        log.updateHighestOffsetInRemoteStorage(11);
+
+        // then: the active segment is still local-only
+        assertEquals(List.of(), log.segmentsToUpload());
+        assertEquals(activeBytes, log.onlyLocalLogSegmentsSize());
+    }
+
+    @Test
     void shouldDeleteNothingLocallyBeforeUploadEvenBeyondLocalRetention() {
         // given
         PartitionLog log = open(tieredConfig());

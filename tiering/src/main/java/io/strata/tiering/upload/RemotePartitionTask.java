@@ -173,11 +173,9 @@ public final class RemotePartitionTask implements Runnable {
         List<RemoteSegmentMetadata> all = segments.all();
         long logStartOffset = partitionLog.logStartOffset();
         long uploadedUpTo = segments.highestOffset();
-        // Total size over both tiers: remote segments plus the local bytes not yet uploaded.
-        long localOnlyBytes = 0;
-        for (SealedSegment pending : partitionLog.segmentsToUpload()) {
-            localOnlyBytes += pending.sizeInBytes();
-        }
+        // Total size over both tiers, as Kafka counts it: remote segments plus every local byte not
+        // uploaded yet, the active segment's included.
+        long localOnlyBytes = partitionLog.onlyLocalLogSegmentsSize();
         boolean bySize = config.retentionBytes() >= 0;
         long excess = bySize ? segments.sizeInBytes() + localOnlyBytes - config.retentionBytes() : 0;
         List<RemoteSegmentMetadata> doomed = new ArrayList<>();

@@ -261,4 +261,27 @@ class RemotePartitionTaskTest {
         }
         assertEquals(uploaded.size() - deleted.size(), metadataStore.load(TP, TOPIC_ID).join().size());
     }
+
+    @Test
+    void shouldCountTheActiveSegmentInTheTotalSizeOverBothTiers() {
+        // given: four segments uploaded, the active one holding a batch
+        PartitionLog partitionLog = log(4, -1L);
+        RemotePartitionTask task = task(partitionLog);
+        task.run();
+        assertEquals(4, uploaded.size());
+        long activeBytes = partitionLog.onlyLocalLogSegmentsSize();
+        assertTrue(activeBytes > 0);
+        // Kafka's count: remote bytes plus the active segment exceed this by the two oldest segments
+        // and half the active one.
+        long retentionBytes = uploaded.get(2).segmentSizeInBytes() + uploaded.get(3).segmentSizeInBytes()
+                + activeBytes / 2;
+        partitionLog.updateConfig(partitionLog.config().withRetention(-1L, retentionBytes));
+
+        // when
+        task.run();
+
+        // then: the two oldest go (without the active segment, only the oldest would)
+        assertEquals(List.of(uploaded.get(0), uploaded.get(1)), deleted);
+        assertEquals(uploaded.get(2).baseOffset(), partitionLog.logStartOffset());
+    }
 }
