@@ -62,6 +62,7 @@ import org.slf4j.LoggerFactory;
 public final class RemoteLogManager implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RemoteLogManager.class);
+    private static final long READ_FAILURE_LOG_INTERVAL_MS = 10_000L;
 
     private final RemoteLogManagerConfig config;
     private final ObjectStore store;
@@ -73,6 +74,7 @@ public final class RemoteLogManager implements AutoCloseable {
     private final ThreadPoolExecutor readPool;
     private final Map<TopicPartition, Tiered> partitions = new ConcurrentHashMap<>();
     private final RemoteLogMetrics metrics = new RemoteLogMetrics();
+    private final Map<TopicPartition, Long> lastReadFailureLogMs = new ConcurrentHashMap<>();
 
     private record Tiered(RemotePartitionTask task, ScheduledFuture<?> schedule) {
     }
@@ -370,14 +372,30 @@ public final class RemoteLogManager implements AutoCloseable {
         return future.exceptionally(failure -> {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
-            metrics.onReadError();
             if (cause instanceof ApiException api && !(api instanceof CorruptRecordException)) {
                 throw new CompletionException(api);
             }
-            log.warn("Remote read of {} at {} failed: {}", partitionLog.topicPartition(), at, cause.toString());
+            metrics.onReadError();
+            logReadFailure(partitionLog.topicPartition(), at, cause);
             throw new CompletionException(new KafkaStorageException("Remote read of "
                     + partitionLog.topicPartition() + " failed: " + cause.getMessage(), cause));
         });
+    }
+
+    /**
+     * A WARN per partition at most every {@link #READ_FAILURE_LOG_INTERVAL_MS} (consumers retry a failed
+     * read every few milliseconds while the store is down or an object corrupt), DEBUG in between.
+     */
+    private void logReadFailure(TopicPartition tp, long at, Throwable cause) {
+        long nowMs = time.milliseconds();
+        Long last = lastReadFailureLogMs.get(tp);
+        if (last == null || nowMs - last >= READ_FAILURE_LOG_INTERVAL_MS) {
+            lastReadFailureLogMs.put(tp, nowMs);
+            log.warn("Remote read of {} at {} failed (the client retries; repeats logged at DEBUG for {} s): {}", tp,
+                    at, READ_FAILURE_LOG_INTERVAL_MS / 1000, cause.toString());
+        } else {
+            log.debug("Remote read of {} at {} failed: {}", tp, at, cause.toString());
+        }
     }
 
     private static void stop(Tiered tiered) {
