@@ -2,8 +2,9 @@
  * Serving Fetch and ListOffsets from segments in the bucket: {@link io.strata.tiering.read.RemoteReader}
  * reads record batches through a {@link io.strata.tiering.read.ChunkCache} of fixed-size ranges of a
  * segment's {@code .log} object, positioned by the segment's offset and time indexes, which a
- * {@link io.strata.tiering.read.RemoteIndexCache} keeps in memory. Both caches are Caffeine
- * {@code AsyncCache}s: concurrent misses share one GET and failed loads are not kept.
+ * {@link io.strata.tiering.read.RemoteIndexCache} keeps in memory. The index cache is a Caffeine
+ * {@code AsyncCache}, the chunk cache a least-recently-used map (a replay's chunk loaded last must
+ * not be the first evicted); in both, concurrent misses share one GET and failed loads are not kept.
  *
  * <p>Corrupt data (a record batch failing its CRC or lying outside its segment, an index whose
  * entries are not increasing) is always reported as
