@@ -29,7 +29,9 @@ import org.apache.kafka.common.errors.CorruptRecordException;
  * chunk), so a cold replay of 1.1 GiB with 8 MiB chunks and a 128 MiB cache downloaded 15 GiB
  * (benchmarks/RESULTS.md, cold replay). Under LRU the chunk loaded last is the last evicted.
  *
- * <p>Chunks are handed out as read-only views with their own position and limit, as dependents of
+ * <p>Chunks are handed out as views with their own position and limit (heap buffers with an
+ * accessible array, not read-only ones: Kafka's CRC32C check reads a read-only buffer a byte at a
+ * time, which made it 18% of a cold replay's CPU), as dependents of
  * the cached futures: cancelling one never cancels a load that other readers wait for.
  *
  * <p>This class is thread-safe.
@@ -87,7 +89,7 @@ public final class ChunkCache {
 
     /**
      * Chunk {@code chunkIndex} of {@code segment}, counted in {@link #hits()} or {@link #misses()}:
-     * a read-only buffer whose position 0 is byte {@code chunkIndex * chunkSizeBytes} of the segment.
+     * a buffer (never to be written) whose position 0 is byte {@code chunkIndex * chunkSizeBytes} of the segment.
      * The future fails with the object store's exception, or {@link CorruptRecordException} if the
      * object is shorter than the segment's metadata says.
      *
@@ -196,7 +198,7 @@ public final class ChunkCache {
                 throw new CorruptRecordException("Object " + key + " has " + bytes.remaining() + " bytes at position "
                         + start + " where its segment metadata promises " + length);
             }
-            return bytes.slice().asReadOnlyBuffer();
+            return bytes.slice();
         }, executor);
     }
 }

@@ -81,7 +81,7 @@ final class SegmentWindow {
     }
 
     /**
-     * Bytes {@code [from, from + length)}, which must be loaded: a read-only slice of a chunk when
+     * Bytes {@code [from, from + length)}, which must be loaded: a slice of a chunk (not to be written) when
      * they lie in one, else a copy.
      */
     ByteBuffer bytes(long from, int length) {
@@ -102,7 +102,7 @@ final class SegmentWindow {
             copy.put(source.slice(at, n));
             position += n;
         }
-        return copy.flip().asReadOnlyBuffer();
+        return copy.flip();
     }
 
     /**

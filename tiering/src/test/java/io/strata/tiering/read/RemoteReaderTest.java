@@ -120,6 +120,19 @@ class RemoteReaderTest {
     }
 
     @Test
+    void shouldServeArrayBackedBuffersSoThatCrcChecksRunAtFullSpeed() throws Exception {
+        // Kafka's CRC32C reads a buffer without an accessible array one byte at a time (read-only heap
+        // buffers): that was 18% of a cold replay's CPU. Inside one chunk and across chunks.
+        Segment segment = fixture.segments.get(0);
+        for (int chunkSize : new int[] {RemoteReadConfig.MIN_CHUNK_SIZE_BYTES, RemoteReadConfig.DEFAULT_CHUNK_SIZE_BYTES}) {
+            MemoryRecords records = read(reader(chunkSize), segment.metadata(), segment.metadata().baseOffset(),
+                    Integer.MAX_VALUE, true);
+            assertTrue(records.sizeInBytes() > 0);
+            assertTrue(records.buffer().hasArray(), "chunk size " + chunkSize);
+        }
+    }
+
+    @Test
     void shouldReturnABatchWholeWhenItSpansSeveralChunks() throws Exception {
         // given: 64 KiB chunks and a batch of about 150 KiB
         RemoteReader reader = reader(RemoteReadConfig.MIN_CHUNK_SIZE_BYTES);
