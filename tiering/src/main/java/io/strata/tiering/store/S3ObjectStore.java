@@ -18,9 +18,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
-import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -28,7 +26,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -174,8 +171,8 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public CompletableFuture<ByteBuffer> get(String key) {
-        return call("GET " + key, () -> client.getObject(b -> b.bucket(bucket).key(key),
-                AsyncResponseTransformer.toBytes()), this::received);
+        return call("GET " + key, () -> client.getObject(b -> b.bucket(bucket).key(key), new ResponseBuffer()),
+                this::received);
     }
 
     /**
@@ -194,14 +191,13 @@ public final class S3ObjectStore implements ObjectStore {
         }
         String range = "bytes=" + position + "-" + (position + length - 1);
         return call("GET " + key + " " + range, () -> client.getObject(b -> b.bucket(bucket).key(key).range(range),
-                AsyncResponseTransformer.toBytes()), this::received);
+                new ResponseBuffer()), this::received);
     }
 
-    /** A GET's body, counted, without a copy (the SDK hands the array over). */
-    private ByteBuffer received(ResponseBytes<GetObjectResponse> bytes) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes.asByteArrayUnsafe());
-        metrics.recordGet(buffer.remaining());
-        return buffer;
+    /** A GET's body, counted. */
+    private ByteBuffer received(ByteBuffer body) {
+        metrics.recordGet(body.remaining());
+        return body;
     }
 
     @Override
