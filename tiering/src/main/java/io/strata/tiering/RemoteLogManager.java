@@ -172,7 +172,7 @@ public final class RemoteLogManager implements AutoCloseable {
      * Stops tiering a deleted partition and deletes all of its remote objects (Kafka deletes them too),
      * on an upload thread once any upload in progress has finished.
      */
-    public CompletableFuture<Void> onPartitionDeleted(PartitionLog partitionLog) {
+    private CompletableFuture<Void> onPartitionDeleted(PartitionLog partitionLog) {
         Tiered removed = partitions.remove(partitionLog.topicPartition());
         if (removed == null) {
             return CompletableFuture.completedFuture(null);
