@@ -1,6 +1,5 @@
 package io.strata.broker.it;
 
-import java.net.URI;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.testcontainers.containers.MinIOContainer;
@@ -16,10 +15,10 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 class MinioTieredStorageIT extends TieredStorageScenarios {
 
     @Container
-    private static final MinIOContainer MINIO = new MinIOContainer("minio/minio:RELEASE.2025-09-07T16-13-09Z");
+    private static final MinIOContainer MINIO = new MinIOContainer(S3Endpoint.MINIO_IMAGE);
 
     @Override
     S3Endpoint startObjectStore(Path dir) {
-        return new S3Endpoint(URI.create(MINIO.getS3URL()), MINIO.getUserName(), MINIO.getPassword(), () -> { });
+        return S3Endpoint.minio(MINIO);
     }
 }

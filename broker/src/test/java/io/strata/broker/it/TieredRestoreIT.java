@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.broker.testing.EmbeddedBroker;
 import io.strata.broker.testing.Poll;
-import io.strata.tiering.store.EmbeddedS3Server;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TieredRestoreIT {
 
+    /** The object store of this run: S3Proxy here, MinIO in {@link MinioTieredRestoreIT}. */
+    S3Endpoint startObjectStore(Path dir) throws Exception {
+        return S3Endpoint.s3Proxy(dir);
+    }
+
     private static final String TOPIC = "ledger";
     private static final int PARTITIONS = 2;
     private static final int RECORDS = 400;
@@ -50,15 +54,16 @@ class TieredRestoreIT {
 
     @Test
     void shouldRebuildTieredTopicsFromTheBucketIntoAnEmptyDataDirectory() throws Exception {
-        try (EmbeddedS3Server s3 = EmbeddedS3Server.start(dir.resolve("s3"), "restore", "restore-secret")) {
+        S3Endpoint s3 = startObjectStore(dir.resolve("s3"));
+        try (AutoCloseable server = s3.server()) {
             // given: broker A tiers a topic, then is gone with its data directory
             Map<String, String> overrides = new HashMap<>();
             overrides.put("remote.log.storage.system.enable", "true");
             overrides.put("remote.log.storage.backend", "s3");
             overrides.put("remote.log.storage.s3.endpoint", s3.endpoint().toString());
             overrides.put("remote.log.storage.s3.bucket", "restore-it");
-            overrides.put("remote.log.storage.s3.access.key", "restore");
-            overrides.put("remote.log.storage.s3.secret.key", "restore-secret");
+            overrides.put("remote.log.storage.s3.access.key", s3.accessKey());
+            overrides.put("remote.log.storage.s3.secret.key", s3.secretKey());
             overrides.put("remote.log.manager.task.interval.ms", "200");
             overrides.put("log.retention.check.interval.ms", "200");
             Uuid topicId;

@@ -11,7 +11,6 @@ import io.strata.tiering.store.S3ObjectStore;
 import io.strata.tiering.store.S3ObjectStoreConfig;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,10 +52,6 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TieredStorageScenarios {
-
-    /** An S3 endpoint the broker tiers to, and how to stop it. */
-    record S3Endpoint(URI endpoint, String accessKey, String secretKey, AutoCloseable server) {
-    }
 
     /** Starts (or points at) the object store of this run, in {@code dir} if it needs one. */
     abstract S3Endpoint startObjectStore(Path dir) throws Exception;
